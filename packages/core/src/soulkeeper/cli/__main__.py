@@ -1,0 +1,3 @@
+from soulkeeper.cli import main
+
+main()
