@@ -12,7 +12,10 @@ ENTRY_POINT_GROUP = "soulkeeper"
 DISABLE_AUTOLOAD_ENV = "SOULKEEPER_DISABLE_PLUGIN_AUTOLOAD"
 
 # Built-ins are ordinary plugins: each module below defines hookimpls, like a third-party plugin would.
-DEFAULT_PLUGINS: tuple[str, ...] = ()
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "soulkeeper.default_plugins.tokenizers",
+    "soulkeeper.default_plugins.stores",
+)
 
 
 def get_plugin_manager(*, load_entrypoints: bool | None = None) -> pluggy.PluginManager:

@@ -1,0 +1,137 @@
+"""Unicode script classes for token estimates, counted in a single ``str.translate`` pass.
+
+Every character falls in exactly one class. CJK scripts get their own classes because tokenizers
+differ most there (reference/tokenizers.md); the rest is split into the ASCII classes a BPE merges
+differently (letters, digits, spaces, newlines, punctuation) and three non-ASCII ones.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+__all__ = ["CLASSES", "class_of", "script_counts"]
+
+CLASSES: tuple[str, ...] = (
+    "hangul",  # Hangul syllables U+AC00–D7A3
+    "jamo",  # Hangul Jamo, compatibility Jamo (ㅋㅋ ㅠㅠ), Jamo extensions, half-width Hangul
+    "kana",  # hiragana, katakana, katakana extensions, half-width katakana, kana supplements
+    "han",  # CJK ideographs: unified, extensions A–H, compatibility ideographs, radicals
+    "cjk_punct",  # CJK symbols and punctuation, full-width forms, enclosed CJK, vertical/small forms
+    "emoji",  # pictographs, dingbats, symbols, regional indicators, ZWJ, variation selectors, tags
+    "latin",  # ASCII letters
+    "digit",  # ASCII digits
+    "space",  # ASCII spaces and tabs (and other ASCII whitespace except newline)
+    "newline",  # line feed
+    "punct",  # ASCII punctuation, symbols and control characters
+    "latin_ext",  # accented and extended Latin letters (é, ß, ệ), Greek and Cyrillic
+    "gen_punct",  # Latin-1 and general punctuation: non-breaking space, ’ “ ” — … •, currency, arrows
+    "other",  # every other script (Arabic, Devanagari, Thai …) and unassigned code points
+)
+
+# (first code point, class) — a code point belongs to the last range starting at or before it.
+_RANGES: tuple[tuple[int, str], ...] = (
+    (0x0080, "gen_punct"),  # C1 controls, NBSP, Latin-1 punctuation and signs
+    (0x00C0, "latin_ext"),  # Latin-1 letters, Latin Extended-A/B, IPA, Greek, Cyrillic
+    (0x0530, "other"),
+    (0x1100, "jamo"),
+    (0x1200, "other"),
+    (0x1E00, "latin_ext"),  # Latin Extended Additional (Vietnamese), Greek Extended
+    (0x2000, "gen_punct"),  # general punctuation, super/subscripts, currency, letterlike, arrows
+    (0x2200, "other"),  # math operators
+    (0x2300, "emoji"),  # misc technical (⌚ ⏰), control pictures
+    (0x2440, "other"),
+    (0x2460, "gen_punct"),  # enclosed alphanumerics, box drawing, blocks, geometric shapes (■ ●)
+    (0x2600, "emoji"),  # misc symbols, dingbats (☀ ✅ ❤)
+    (0x27C0, "other"),
+    (0x2B00, "emoji"),  # misc symbols and arrows (⭐ ⬛)
+    (0x2C00, "other"),
+    (0x2E80, "han"),  # CJK and Kangxi radicals, ideographic description
+    (0x3000, "cjk_punct"),  # CJK symbols and punctuation (、。「」)
+    (0x3040, "kana"),  # hiragana, katakana
+    (0x3100, "cjk_punct"),  # bopomofo
+    (0x3130, "jamo"),  # Hangul compatibility Jamo
+    (0x3190, "cjk_punct"),  # kanbun, bopomofo extended, CJK strokes
+    (0x31F0, "kana"),  # katakana phonetic extensions
+    (0x3200, "cjk_punct"),  # enclosed CJK letters, CJK compatibility
+    (0x3400, "han"),  # extension A, unified ideographs
+    (0xA000, "other"),
+    (0xA960, "jamo"),  # Hangul Jamo extended-A
+    (0xA980, "other"),
+    (0xAC00, "hangul"),
+    (0xD7A4, "other"),
+    (0xD7B0, "jamo"),  # Hangul Jamo extended-B
+    (0xD800, "other"),
+    (0xF900, "han"),  # compatibility ideographs
+    (0xFB00, "other"),
+    (0xFE00, "emoji"),  # variation selectors
+    (0xFE10, "cjk_punct"),  # vertical forms
+    (0xFE20, "other"),
+    (0xFE30, "cjk_punct"),  # CJK compatibility forms, small form variants
+    (0xFE70, "other"),
+    (0xFF00, "cjk_punct"),  # full-width ASCII and half-width CJK punctuation
+    (0xFF66, "kana"),  # half-width katakana
+    (0xFFA0, "jamo"),  # half-width Hangul
+    (0xFFE0, "cjk_punct"),  # full-width signs
+    (0xFFF0, "other"),
+    (0x1B000, "kana"),  # kana supplement and extensions
+    (0x1B170, "other"),
+    (0x1F000, "emoji"),  # mahjong, cards, enclosed supplements, regional indicators, pictographs
+    (0x1FB00, "other"),
+    (0x20000, "han"),  # extensions B–H, compatibility supplement
+    (0x3FFFE, "other"),
+    (0xE0000, "emoji"),  # tags (flag sequences)
+    (0xE0080, "other"),
+)
+_STARTS = [start for start, _ in _RANGES]
+_ASCII_NAMES = {"\n": "newline", "\t": "space", "\r": "space", "\x0b": "space", "\x0c": "space", " ": "space"}
+_ZWJ = 0x200D
+# one ASCII letter per class (keeps CPython's ASCII fast path): the translation is counted per class
+_MARK = {name: chr(0x41 + i) for i, name in enumerate(CLASSES)}
+_MARKS = tuple(_MARK[name] for name in CLASSES)
+
+
+def class_of(char: str) -> str:
+    """The script class of one character."""
+    code = ord(char)
+    if code < 0x80:
+        if char in _ASCII_NAMES:
+            return _ASCII_NAMES[char]
+        if char.isalpha():
+            return "latin"
+        return "digit" if char.isdigit() else "punct"
+    if code == _ZWJ:
+        return "emoji"
+    return _RANGES[bisect_right(_STARTS, code) - 1][1]
+
+
+class _Table(dict[int, str]):
+    """``str.translate`` table filled lazily: each distinct code point is classified once."""
+
+    def __missing__(self, code: int) -> str:
+        mark = _MARK[class_of(chr(code))]
+        self[code] = mark
+        return mark
+
+
+_TABLE = _Table()
+
+# pure-ASCII text (most English persona files) is counted with C-level bytes.translate deletions
+_ASCII_DELETE = {
+    name: bytes(c for c in range(0x80) if class_of(chr(c)) != name)
+    for name in ("latin", "digit", "space", "newline", "punct")
+}
+_ASCII_INDEX = tuple((CLASSES.index(name), keep) for name, keep in _ASCII_DELETE.items())
+
+
+def script_counts(text: str) -> tuple[int, ...]:
+    """Characters of ``text`` per class, in the order of :data:`CLASSES`."""
+    if not text:
+        return (0,) * len(CLASSES)
+    if text.isascii():
+        data = text.encode("ascii")
+        counts = [0] * len(CLASSES)
+        for index, delete in _ASCII_INDEX:
+            counts[index] = len(data.translate(None, delete))
+        return tuple(counts)
+    marked = text.translate(_TABLE)
+    return tuple(marked.count(mark) for mark in _MARKS)
