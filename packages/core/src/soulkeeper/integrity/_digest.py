@@ -36,6 +36,7 @@ TEXT_EXTENSIONS = frozenset({".md", ".json", ".txt", ".yaml", ".yml", ".svg"})
 """Files with these extensions (case-insensitive) are normalised before hashing."""
 
 _BOM = b"\xef\xbb\xbf"
+_VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 
 
 def is_text_path(path: str) -> bool:
@@ -71,11 +72,14 @@ def normalise_path(path: str) -> str:
 
 
 def file_hashes(files: Mapping[str, bytes | str]) -> dict[str, str]:
-    """SHA-256 hex of every file's normalised content, by normalised path, sorted, signature excluded."""
+    """SHA-256 hex of every file's normalised content, by normalised path, sorted.
+
+    The signature file and anything inside a ``.git``/``.hg``/``.svn`` folder are left out.
+    """
     hashes: dict[str, str] = {}
     for raw_path, content in files.items():
         path = normalise_path(raw_path)
-        if path == SIGNATURE_FILE:
+        if path == SIGNATURE_FILE or any(part in _VCS_DIRS for part in path.split("/")[:-1]):
             continue
         if path in hashes:
             raise IntegrityError(f"{raw_path!r}: two files share this name after Unicode normalisation")
