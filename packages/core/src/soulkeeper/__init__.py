@@ -9,6 +9,7 @@ from soulkeeper.errors import (
     SpecError,
     StoreError,
 )
+from soulkeeper.spec import Manifest, Soul, load_soul
 from soulkeeper.spec.model import Finding, Section, SoulFile
 from soulkeeper.spec.rules import Rules
 
@@ -16,12 +17,15 @@ __all__ = [
     "BudgetExceededError",
     "Finding",
     "IntegrityError",
+    "Manifest",
     "MissingExtraError",
     "Rules",
     "RulesError",
     "Section",
+    "Soul",
     "SoulFile",
     "SoulkeeperError",
     "SpecError",
     "StoreError",
+    "load_soul",
 ]

@@ -45,6 +45,10 @@ class IdentityRules(_Model):
     """Other names the persona may use for itself."""
     role: str | None = None
     """One-line role, e.g. "a senior DevOps engineer"."""
+    emoji: str | None = None
+    """The persona's signature emoji from IDENTITY.md (informational; see ``voice.prohibited.emoji``)."""
+    vibe: str | None = None
+    """The IDENTITY.md "Vibe" line, as written."""
 
 
 class Prohibited(_Model):

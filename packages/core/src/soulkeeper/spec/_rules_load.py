@@ -1,0 +1,406 @@
+"""Building :class:`Rules` from a package's four sources, in precedence order.
+
+1. the structured rules file (``rules.yaml`` / ``rules.yml``),
+2. the ``rules`` object of ``soul.json``,
+3. ``RULES.md`` (``## Must Always`` / ``## Must Never`` / ``## Escalation`` bullets),
+4. the bullet fields of ``IDENTITY.md`` (``- **Name:** …``),
+
+plus ``safety.laws`` from ``soul.json``. Each source gives a partial rules document; they are merged
+key by key: a scalar from a higher source wins, lists are concatenated (higher source first, duplicates
+dropped) so that no source can remove a prohibition another one states.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from soulkeeper.errors import SpecError
+from soulkeeper.spec._findings import Issues
+from soulkeeper.spec._parse import line_of_key, parse_yaml, type_name
+from soulkeeper.spec.manifest import Manifest
+from soulkeeper.spec.model import SoulFile
+from soulkeeper.spec.rules import Rules
+
+__all__ = ["RULES_FILE_NAMES", "build_rules", "parse_rules_document"]
+
+RULES_FILE_NAMES = ("rules.yaml", "rules.yml")
+_TOP_KEYS = frozenset({"identity", "voice", "boundaries", "behaviors", "safety_laws"})
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+(.*\S)\s*$")
+_FIELD = re.compile(r"^\s*[-*+]\s+\*\*(?P<key>[^*]+?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*?)\s*$")
+_RULES_HEADINGS = {
+    "must always": "must_always",
+    "always": "must_always",
+    "must never": "must_never",
+    "never": "must_never",
+    "escalation": "escalation",
+    "escalate": "escalation",
+}
+_LANGUAGE_NAMES = {
+    "english": "en", "korean": "ko", "japanese": "ja", "chinese": "zh", "german": "de", "french": "fr",
+    "spanish": "es", "italian": "it", "portuguese": "pt", "dutch": "nl", "vietnamese": "vi", "hindi": "hi",
+    "한국어": "ko", "영어": "en", "日本語": "ja", "中文": "zh",
+}  # fmt: skip
+_SPEECH_WORDS = {
+    "반말": "casual", "casual": "casual", "plain": "casual", "해요체": "polite", "polite": "polite",
+    "です/ます": "polite", "desu/masu": "polite", "하십시오체": "formal", "keigo": "formal", "敬語": "formal",
+    "formal": "formal",
+}  # fmt: skip
+# Sources a Rules document may not set itself.
+_FORBIDDEN_KEYS = ("sources",)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def build_rules(
+    files: dict[str, SoulFile],
+    roles: dict[str, str],
+    manifest: Manifest,
+    manifest_text: str,
+    issues: Issues,
+) -> Rules:
+    """Read every source present and merge them into one validated :class:`Rules`."""
+    partials: list[tuple[str, dict[str, Any]]] = []
+    rules_files = [name for name in RULES_FILE_NAMES if name in files]
+    if len(rules_files) > 1:
+        issues.add("SK302", "both rules.yaml and rules.yml exist; rules.yml is ignored", file="rules.yml")
+    if rules_files:
+        path = rules_files[0]
+        partials.append((path, parse_rules_document(files[path].text, path)))
+    if manifest.rules is not None:
+        partial = _from_manifest(manifest, manifest_text, issues)
+        if partial:
+            partials.append((manifest.path, partial))
+    rules_md = roles.get("rules")
+    if rules_md is not None:
+        partial = _from_rules_md(files[rules_md], issues)
+        if partial:
+            partials.append((rules_md, partial))
+    identity = roles.get("identity")
+    if identity is not None:
+        partial = _from_identity(files[identity])
+        if partial:
+            partials.append((identity, partial))
+    if manifest.safety_laws:
+        partials.append((manifest.path, {"safety_laws": [law.rule for law in manifest.safety_laws]}))
+    merged: dict[str, Any] = {}
+    for _, partial in reversed(partials):
+        merged = _merge(partial, merged)
+    merged["sources"] = list(dict.fromkeys(source for source, _ in partials))
+    return Rules.model_validate(merged)
+
+
+# ---------------------------------------------------------------- structured documents
+
+
+def parse_rules_document(text: str, path: str) -> dict[str, Any]:
+    """Parse and validate a ``rules.yaml`` document; return its normalised partial dict."""
+    value, node = parse_yaml(text, path)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SpecError(
+            f"must be a YAML mapping with keys such as identity, voice, boundaries, behaviors; not {type_name(value)}",
+            file=path,
+            line=1,
+        )
+    return _validate(value, path, lambda loc: _yaml_line(node, loc))
+
+
+def _from_manifest(manifest: Manifest, text: str, issues: Issues) -> dict[str, Any]:
+    raw = manifest.rules or {}
+    if not set(raw) & _TOP_KEYS:
+        issues.add(
+            "SK301",
+            '"rules" object is not in soulkeeper\'s rules schema (no identity/voice/boundaries/behaviors key); '
+            "it is kept in manifest.rules but not enforced",
+            lenient="info",
+            strict="warning",
+            file=manifest.path,
+            line=line_of_key(text, "rules"),
+        )
+        return {}
+    label = f"{manifest.path} (rules)"
+    return _validate(
+        raw, label, lambda loc: line_of_key(text, "rules", *(str(p) for p in loc if isinstance(p, str)))
+    )
+
+
+def _validate(value: dict[str, Any], path: str, line_for: Any) -> dict[str, Any]:
+    for key in _FORBIDDEN_KEYS:
+        if key in value:
+            raise SpecError(
+                f'"{key}" is filled in by the loader; remove it', file=path, line=line_for((key,))
+            )
+    normalised = _normalise(value)
+    try:
+        Rules.model_validate(normalised)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            message = f'unknown key "{dotted}"; see docs/rules.md for the rules format'
+        else:
+            message = f'"{dotted}": {error["msg"]}'
+        raise SpecError(message, file=path, line=line_for(loc)) from None
+    _check_values(normalised, path, line_for)
+    return normalised
+
+
+def _normalise(value: dict[str, Any]) -> dict[str, Any]:
+    """Accept the documented shorthands: a single string for a list, a bare string for a declined topic."""
+    result = dict(value)
+    identity = result.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("aliases"), str):
+        result["identity"] = {**identity, "aliases": [identity["aliases"]]}
+    voice = result.get("voice")
+    if isinstance(voice, dict) and isinstance(voice.get("prohibited"), dict):
+        prohibited = dict(voice["prohibited"])
+        for key in ("words", "patterns"):
+            if isinstance(prohibited.get(key), str):
+                prohibited[key] = [prohibited[key]]
+        result["voice"] = {**voice, "prohibited": prohibited}
+    boundaries = result.get("boundaries")
+    if isinstance(boundaries, dict):
+        boundaries = dict(boundaries)
+        topics = boundaries.get("declined_topics")
+        if isinstance(topics, list):
+            boundaries["declined_topics"] = [{"name": t} if isinstance(t, str) else t for t in topics]
+        for key in ("must_always", "must_never", "escalation"):
+            if isinstance(boundaries.get(key), str):
+                boundaries[key] = [boundaries[key]]
+        result["boundaries"] = boundaries
+    if isinstance(result.get("safety_laws"), str):
+        result["safety_laws"] = [result["safety_laws"]]
+    return result
+
+
+def _check_values(value: dict[str, Any], path: str, line_for: Any) -> None:
+    voice = value.get("voice") or {}
+    language = voice.get("language")
+    if language is not None and language != "match_user" and not _LANGUAGE.match(language):
+        raise SpecError(
+            f'"voice.language" {language!r} must be a two-letter ISO 639-1 code (en, ko, ja) or "match_user"',
+            file=path,
+            line=line_for(("voice", "language")),
+        )
+    for index, pattern in enumerate((voice.get("prohibited") or {}).get("patterns") or ()):
+        _compile(
+            pattern, path, line_for(("voice", "prohibited", "patterns", index)), "voice.prohibited.patterns"
+        )
+    behaviors = value.get("behaviors") or {}
+    greeting = behaviors.get("greeting")
+    if (
+        isinstance(greeting, str)
+        and len(greeting) > 1
+        and greeting.startswith("/")
+        and greeting.endswith("/")
+    ):
+        _compile(greeting[1:-1], path, line_for(("behaviors", "greeting")), "behaviors.greeting")
+    if isinstance(behaviors.get("status_format"), str):
+        _compile(
+            behaviors["status_format"],
+            path,
+            line_for(("behaviors", "status_format")),
+            "behaviors.status_format",
+        )
+    error_format = behaviors.get("error_format")
+    if isinstance(error_format, str):
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(error_format) if name is not None]
+        except ValueError as exc:
+            raise SpecError(
+                f'"behaviors.error_format" is not a valid template ({exc}); use {{name}} placeholders',
+                file=path,
+                line=line_for(("behaviors", "error_format")),
+            ) from None
+        if any(not name.isidentifier() for name in fields):
+            raise SpecError(
+                '"behaviors.error_format" placeholders must be names such as {what}',
+                file=path,
+                line=line_for(("behaviors", "error_format")),
+            )
+    topics = (value.get("boundaries") or {}).get("declined_topics") or ()
+    names = [topic["name"] for topic in topics]
+    for index, name in enumerate(names):
+        if not name.strip():
+            raise SpecError(
+                "a declined topic needs a non-empty name",
+                file=path,
+                line=line_for(("boundaries", "declined_topics", index)),
+            )
+
+
+def _compile(pattern: str, path: str, line: int | None, where: str) -> None:
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        raise SpecError(
+            f'"{where}" has an invalid regular expression {pattern!r}: {exc}', file=path, line=line
+        ) from None
+
+
+def _yaml_line(node: yaml.Node | None, loc: Sequence[Any]) -> int | None:
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((pair for pair in node.value if getattr(pair[0], "value", None) == part), None)
+            if match is None:
+                return line
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+# ---------------------------------------------------------------- markdown sources
+
+
+def bullets(text: str) -> list[str]:
+    """Bullet items of a markdown block; indented continuation lines are joined to their item."""
+    items: list[str] = []
+    for line in text.split("\n")[1:] if text.startswith("#") else text.split("\n"):
+        match = _BULLET.match(line)
+        if match:
+            items.append(match.group(1).strip())
+        elif items and line.startswith(("  ", "\t")) and line.strip():
+            items[-1] += " " + line.strip()
+    return items
+
+
+def _from_rules_md(file: SoulFile, issues: Issues) -> dict[str, Any]:
+    boundaries: dict[str, list[str]] = {}
+    for section in file.sections:
+        key = _RULES_HEADINGS.get(_heading_key(section.heading))
+        if key is None or section.level == 0:
+            continue
+        items = bullets(section.text)
+        if not items:
+            issues.add(
+                "SK304", f'section "{section.heading}" has no bullet items', file=file.path, line=section.line
+            )
+        boundaries.setdefault(key, []).extend(items)
+    if not boundaries:
+        issues.add(
+            "SK303",
+            "RULES.md has none of the sections ## Must Always, ## Must Never, ## Escalation",
+            file=file.path,
+        )
+        return {}
+    return {"boundaries": boundaries}
+
+
+def _heading_key(heading: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", heading.lower().replace("-", " ")).split())
+
+
+def _from_identity(file: SoulFile) -> dict[str, Any]:
+    identity: dict[str, Any] = {}
+    voice: dict[str, Any] = {}
+    for line in file.text.split("\n"):
+        match = _FIELD.match(line)
+        if not match or not match.group("value"):
+            continue
+        key = match.group("key").strip().rstrip(":").strip().lower()
+        value = match.group("value").strip()
+        if key == "name":
+            identity.setdefault("name", value)
+        elif key in ("aliases", "alias", "also known as", "nicknames"):
+            identity["aliases"] = [alias.strip() for alias in re.split(r"[,;/]", value) if alias.strip()]
+        elif key in ("role", "creature"):
+            if key == "role" or "role" not in identity:
+                identity["role"] = value
+        elif key == "emoji":
+            identity["emoji"] = value
+        elif key == "vibe":
+            identity["vibe"] = value
+            tone = _tone(value)
+            if tone:
+                voice.setdefault("tone", tone)
+        elif key == "tone":
+            tone = _tone(value)
+            if tone:
+                voice["tone"] = tone
+        elif key in ("language", "languages", "communication"):
+            language = _language(value)
+            if language:
+                voice["language"] = language
+        elif key in ("speech level", "register", "speech"):
+            level = _speech_level(value)
+            if level:
+                voice["speech_level"] = level
+    if "name" not in identity:
+        h1 = next((s for s in file.sections if s.level == 1 and s.heading), None)
+        if h1 is not None:
+            identity["name"] = re.split(r"\s+[—–-]\s+", h1.heading)[0].strip()
+    result: dict[str, Any] = {}
+    if identity:
+        result["identity"] = identity
+    if voice:
+        result["voice"] = voice
+    return result
+
+
+def _tone(value: str) -> str | None:
+    words = set(re.findall(r"[\w-]+", value.lower()))
+    formal = bool(words & {"formal", "professional"}) and not words & {"informal", "semi-formal"}
+    casual = bool(words & {"casual", "informal", "laid-back", "relaxed"})
+    if formal and not casual:
+        return "formal"
+    if casual and not formal:
+        return "casual"
+    return None
+
+
+def _language(value: str) -> str | None:
+    lowered = value.lower()
+    if "match" in lowered or "same language" in lowered or "user's language" in lowered:
+        return "match_user"
+    codes = {code for name, code in _LANGUAGE_NAMES.items() if name in lowered}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _speech_level(value: str) -> str | None:
+    lowered = value.lower()
+    levels = {level for word, level in _SPEECH_WORDS.items() if word in lowered}
+    return levels.pop() if len(levels) == 1 else None
+
+
+# ---------------------------------------------------------------- merging
+
+
+def _merge(high: dict[str, Any], low: dict[str, Any]) -> dict[str, Any]:
+    result = dict(low)
+    for key, value in high.items():
+        if key not in result:
+            result[key] = value
+        elif isinstance(value, dict) and isinstance(result[key], dict):
+            result[key] = _merge(value, result[key])
+        elif isinstance(value, list) and isinstance(result[key], list):
+            result[key] = _union(value, result[key])
+        else:
+            result[key] = value
+    return result
+
+
+def _union(high: Iterable[Any], low: Iterable[Any]) -> list[Any]:
+    seen: set[str] = set()
+    result: list[Any] = []
+    for item in (*high, *low):
+        marker = str(item["name"]).casefold() if isinstance(item, dict) and "name" in item else repr(item)
+        if marker not in seen:
+            seen.add(marker)
+            result.append(item)
+    return result
