@@ -15,6 +15,7 @@ DISABLE_AUTOLOAD_ENV = "SOULKEEPER_DISABLE_PLUGIN_AUTOLOAD"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "soulkeeper.default_plugins.tokenizers",
     "soulkeeper.default_plugins.stores",
+    "soulkeeper.default_plugins.detectors",
 )
 
 
