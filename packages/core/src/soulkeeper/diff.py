@@ -34,8 +34,8 @@ _GUARD_HEADING = re.compile(
     re.IGNORECASE,
 )
 _GUARD_LINE = re.compile(
-    r"\b(never|must\s+not|mustn'?t|shall\s+not|forbidden|prohibited|not\s+allowed|do\s+not|don'?t|"
-    r"refuse|decline|safety|boundar(?:y|ies))\b|절대|금지|하지\s*마|안\s*돼|禁止|絶対|しない|してはいけない",
+    r"\b(never|must\s+not|mustn'?t|shall\s+not|may\s+not|forbidden|prohibited|not\s+allowed|safety|"
+    r"boundar(?:y|ies))\b|절대|금지|하지\s*마|안\s*됩니다|禁止|絶対|してはいけない|してはならない",
     re.IGNORECASE,
 )
 # Roles whose removal takes the persona's core or its rules away.
@@ -156,14 +156,23 @@ def _guard_lines(lines: Sequence[str]) -> list[str]:
 
 
 def _keyed_sections(file: SoulFile) -> dict[str, Section | None]:
-    """Sections by heading path (``"A > B"``); a file without sections is one ``(whole file)`` entry."""
+    """Sections by heading path (``"A > B"``); a file without sections is one ``(whole file)`` entry.
+
+    The file's first level-1 heading is its title (usually the persona's name): it is keyed
+    ``(title)`` and left out of the paths below it, so renaming the persona does not turn every
+    section into a removed one.
+    """
     if not file.sections:
         return {"(whole file)": None}
     keyed: dict[str, Section | None] = {}
     stack: list[tuple[int, str]] = []
+    title_seen = False
     for section in file.sections:
         if section.level == 0:
             key = "(preamble)"
+        elif section.level == 1 and not title_seen:
+            title_seen = True
+            key = "(title)"
         else:
             while stack and stack[-1][0] >= section.level:
                 stack.pop()
@@ -338,7 +347,7 @@ def _diff_rules(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Chan
             yield from _diff_items("rules", field, before or [], after or [], _removal_severity(field))
             continue
         weakened = before not in (None, False) and after in (None, False)
-        severity = _removal_severity(field) if weakened else "medium" if before is not None else "low"
+        severity = _removal_severity(field) if weakened else "low" if before in (None, False) else "medium"
         op: ChangeOp = (
             "removed" if after in (None, False) else "added" if before in (None, False) else "changed"
         )

@@ -24,7 +24,17 @@ EXIT_INVALID = 1
 EXIT_INPUT = 2
 
 # command name -> "module:attribute" (modules relative to soulkeeper.cli)
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "diff": "diff:diff",
+    "digest": "integrity:digest",
+    "init": "scaffold:init",
+    "inspect": "validate:inspect",
+    "keygen": "integrity:keygen",
+    "plugins": "plugins:plugins",
+    "sign": "integrity:sign",
+    "validate": "validate:validate",
+    "verify": "integrity:verify",
+}
 
 
 class _LazyGroup(click.Group):
