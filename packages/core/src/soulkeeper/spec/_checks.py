@@ -16,7 +16,7 @@ _SOUL_SECTIONS = ("personality", "tone", "principles", "boundaries")
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.casefold())
+    return re.sub(r"[\W_]", "", name.casefold())
 
 
 def check_content(
@@ -55,15 +55,14 @@ def check_content(
         )
     identity_name = rules.identity.name
     names = {_norm(manifest.display_name), _norm(manifest.name)} - {""}
-    if identity_name and names and _norm(identity_name) not in names:
-        alias_names = {_norm(alias) for alias in rules.identity.aliases}
-        if not names & alias_names:
-            issues.add(
-                "SK402",
-                f"IDENTITY.md names the persona {identity_name!r} but soul.json says {manifest.display_name or manifest.name!r}",
-                strict="warning",
-                file=roles.get("identity"),
-            )
+    candidates = {_norm(n) for n in (identity_name or "", *rules.identity.aliases)} - {""}
+    if identity_name and names and not any(c in n or n in c for c in candidates for n in names):
+        issues.add(
+            "SK402",
+            f"IDENTITY.md names the persona {identity_name!r} but soul.json says {manifest.display_name or manifest.name!r}",
+            strict="warning",
+            file=roles.get("identity"),
+        )
     text = soul.text.casefold()
     for law in manifest.safety_laws:
         if law.enforcement == "hard" and law.rule.casefold() not in text:

@@ -52,6 +52,7 @@ _SPEECH_WORDS = {
     "です/ます": "polite", "desu/masu": "polite", "하십시오체": "formal", "keigo": "formal", "敬語": "formal",
     "formal": "formal",
 }  # fmt: skip
+_EMPTY_VALUES = frozenset({"none", "n/a", "-", "—", "tbd", "(none)"})
 # Sources a Rules document may not set itself.
 _FORBIDDEN_KEYS = ("sources",)
 
@@ -315,6 +316,8 @@ def _from_identity(file: SoulFile) -> dict[str, Any]:
             continue
         key = match.group("key").strip().rstrip(":").strip().lower()
         value = match.group("value").strip()
+        if value.casefold() in _EMPTY_VALUES:
+            continue
         if key == "name":
             identity.setdefault("name", value)
         elif key in ("aliases", "alias", "also known as", "nicknames"):
