@@ -1,0 +1,121 @@
+"""Precise emoji and emoticon finding.
+
+An emoji here is what a reader sees as a picture (UTS #51 "emoji presentation"):
+
+* a character whose default presentation is emoji (``Emoji_Presentation``), unless followed by the
+  text selector U+FE0E;
+* a text-default emoji character (©, ™, ↔, ‼, ♥, ❤ …) only when followed by the emoji selector U+FE0F, a
+  skin-tone modifier, or a zero-width joiner that continues into another pictograph;
+* keycaps (``1️⃣``, ``#⃣``), flag pairs of regional indicators, tag sequences (🏴 + tags) and ZWJ sequences,
+  each returned whole, as one item.
+
+Bare digits, ``#`` and ``*``, and the text-style characters above are not emoji. The property tables are
+Unicode 17.0 (see ``_emoji_data.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from soulkeeper.drift import _emoji_data as data
+
+
+def _cls(ranges: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> str:
+    parts = []
+    for a, b in ranges:
+        parts.append(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}")
+    return "[" + "".join(parts) + "]"
+
+
+def _minus(a: tuple[tuple[int, int], ...], b: set[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in a:
+        for cp in range(lo, hi + 1):
+            if cp in b:
+                continue
+            if out and out[-1][1] == cp - 1:
+                out[-1] = (out[-1][0], cp)
+            else:
+                out.append((cp, cp))
+    return out
+
+
+def _expand(ranges: tuple[tuple[int, int], ...]) -> set[int]:
+    return {cp for lo, hi in ranges for cp in range(lo, hi + 1)}
+
+
+_PRESENTATION = _expand(data.EMOJI_PRESENTATION)
+_KEYCAP_BASES = {ord(c) for c in "0123456789#*"}
+_TEXT_DEFAULT = _minus(data.EMOJI, _PRESENTATION | _KEYCAP_BASES)
+_PICTO_ONLY = _minus(data.EXTENDED_PICTOGRAPHIC, _expand(data.EMOJI))
+
+_EP = _cls(data.EMOJI_PRESENTATION)
+_TX = _cls(_TEXT_DEFAULT)
+_XP = _cls(_PICTO_ONLY)
+_MOD = "[\U0001f3fb-\U0001f3ff]"
+_RI = "[\U0001f1e6-\U0001f1ff]"
+_TAGS = "[\U000e0020-\U000e007e]+\U000e007f"
+_ANY = f"(?:{_EP}|{_TX}|{_XP})"
+
+_START = rf"(?:{_EP}(?!\ufe0e)\ufe0f?|{_TX}(?:\ufe0f|(?={_MOD})|(?=\u200d{_ANY})))"
+_CONT = rf"\u200d{_ANY}\ufe0f?{_MOD}?"
+EMOJI_RE = re.compile(
+    rf"{_RI}{_RI}|[0-9#*]\ufe0f?\u20e3|{_START}{_MOD}?(?:{_TAGS})?(?:{_CONT})*",
+)
+
+#: Every code point that can start or belong to an emoji; a cheap prefilter.
+_CANDIDATES = frozenset(_expand(data.EMOJI) | {0x20E3})
+_CANDIDATE_RE = re.compile(_cls(sorted((c, c) for c in _CANDIDATES - _KEYCAP_BASES)) + "|\u20e3")
+
+
+def find_emoji(text: str) -> list[str]:
+    """Return the emoji in ``text``, in order, each grapheme sequence (ZWJ, skin tone, flag, keycap) whole.
+
+    ``"Done ✅ 👍🏽 🇰🇷 1️⃣ © ™ ♥"`` gives ``["✅", "👍🏽", "🇰🇷", "1️⃣"]``: ©, ™ and the text-style heart ♥
+    are not emoji unless followed by the emoji selector U+FE0F (``"♥️"`` is one). Unicode 17.0 data.
+    """
+    if text.isascii() or _CANDIDATE_RE.search(text) is None:
+        return []
+    return EMOJI_RE.findall(text)
+
+
+def find_emoji_spans(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` character offsets of each emoji that :func:`find_emoji` finds."""
+    if text.isascii() or _CANDIDATE_RE.search(text) is None:
+        return []
+    return [m.span() for m in EMOJI_RE.finditer(text)]
+
+
+# ------------------------------------------------------------------------------------------- emoticons
+
+_WEST = r"""
+(?<![\w/:<>=])                       # not inside a word, URL or ratio
+(?:
+    [:;=8][-'^o]?[)(\]\[DPpO0/\\|*3]  # :)  ;-)  :D  :P  :/  =]  :*
+    (?![\w/)(])
+  | [)(\]\[][-'^]?[:;=]               # (:  ):
+    (?![\w)(])
+  | <3+(?!\d)                         # <3
+  | [xX][Dd](?![\w])                  # xD XD
+  | \^[_.\-o]?\^                      # ^^ ^_^
+  | [Tt;][_.][Tt;]                    # T_T ;_;
+  | [oO0][_.][oO0]                    # o_O 0_0
+  | >[_.]?<                           # >< >_<
+  | -[_.]-                            # -_-
+)
+"""
+_KAOMOJI = r"""
+  ¯\\_\(ツ\)_/¯
+| [(（][^()（）\s\w]{0,3}[´`'"＾^;；>＞<＜TＴ・･ﾟ°º*＊≧≦\-ーｰ_＿oOｏ0ㅠㅜ][^()（）\n]{0,6}?[ωωДд▽∀_＿.。ー\-oOｏ3ε∇ᴗ︶‿_ロ皿益ㅅ][^()（）\n]{0,6}?[`´'"＾^;；<＜>＞TＴ・･ﾟ°º*＊≦≧\-ーｰ_＿oOｏ0ㅠㅜ][^()（）\s\w]{0,3}[)）]
+| [ㅠㅜ]{2,}
+| [ㅠㅜ][_.][ㅠㅜ]
+"""
+EMOTICON_RE = re.compile(_WEST + "|" + _KAOMOJI, re.VERBOSE)
+
+
+def find_emoticons(text: str) -> list[str]:
+    """Return text emoticons and kaomoji: ``:)``, ``;-)``, ``:D``, ``<3``, ``^^``, ``T_T``, ``ㅠㅠ``, ``(＾▽＾)``, ``¯\\_(ツ)_/¯``.
+
+    Laughter such as ``ㅋㅋ``/``ㅎㅎ``/``www`` is not an emoticon. Emoji are not included (see :func:`find_emoji`).
+    """
+    return [m.group(0) for m in EMOTICON_RE.finditer(text)]
