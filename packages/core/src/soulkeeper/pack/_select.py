@@ -1,0 +1,221 @@
+"""Choosing what fits: a greedy pass in a fixed order, then one sentence-boundary cut.
+
+The decisions, in order, each taken iff the packed text would stay within the budget:
+
+1. everything, whole;
+2. per budgeted tier, in order: the whole tier; otherwise each section in rank order (class, file,
+   position), skipping those that do not fit;
+3. the leftover goes to the first section left out (in rank order), cut after its last sentence that fits.
+
+Every test compares a budget-independent cost of a candidate state with the budget, so for two budgets
+the first decision that differs is a "yes" for the larger one: a larger budget never keeps less of
+what ranks first. Costs are the pieces' own counts plus joiners plus the exact markers; the caller
+counts the final text and repairs the rare case where the tokenizer merges across a joiner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from soulkeeper.pack._plan import JOINER, Fixed, Plan, PlanFile, Unit
+from soulkeeper.pack._sentences import sentence_prefixes
+from soulkeeper.pack._types import Status
+
+__all__ = ["Cut", "Selection", "closing_marker", "heading_label", "partial_marker", "render", "select"]
+
+_MAX_LISTED = 3
+
+
+def heading_label(heading: str) -> str:
+    """A section heading as reports quote it (``(intro)`` for the text before the first heading)."""
+    return heading or "(intro)"
+
+
+def _quoted(headings: list[str], limit: int = _MAX_LISTED) -> str:
+    shown = ", ".join(f"'{heading_label(h)}'" for h in headings[:limit])
+    more = len(headings) - limit
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def partial_marker(path: str, left: list[str], cut: str | None) -> str:
+    """The marker after a file some of whose sections were left out or cut short."""
+    parts: list[str] = []
+    if cut is not None:
+        parts.append(f"'{heading_label(cut)}' cut short")
+    if left:
+        noun = "section" if len(left) == 1 else "sections"
+        parts.append(f"{len(left)} {noun} left out: {_quoted(left)}")
+    return f"[… {path}: {'; '.join(parts)} (persona shortened to fit the context)]"
+
+
+def closing_marker(paths: list[str]) -> str:
+    """The last line, naming the files left out entirely."""
+    shown = ", ".join(paths[:6])
+    if len(paths) > 6:
+        shown += f" and {len(paths) - 6} more"
+    return f"[… left out to fit the context: {shown}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A section packed only up to a sentence boundary."""
+
+    rank: int
+    text: str
+    tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a budget keeps: unit ranks kept whole, and at most one cut section."""
+
+    kept: frozenset[int]
+    cut: Cut | None
+    cost: int
+    """The planned cost of the packed text (an upper bound in practice; the caller counts the text)."""
+
+
+class _State:
+    __slots__ = ("cut", "fixed_pieces", "fixed_tokens", "kept", "plan")
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        fixed = plan.fixed
+        self.fixed_tokens = sum(f.tokens for f in fixed)
+        self.fixed_pieces = len(fixed)
+        self.kept: set[int] = set()
+        self.cut: Cut | None = None
+
+    def file_cost(self, pf: PlanFile, kept: set[int], cut: Cut | None) -> tuple[int, int]:
+        """(tokens, pieces) of one file's part of the text; (0, 0) when it is left out entirely."""
+        tokens = pieces = 0
+        left: list[str] = []
+        cut_heading: str | None = None
+        for unit in pf.units:
+            if unit.rank in kept:
+                tokens += unit.tokens
+                pieces += 1
+            elif cut is not None and cut.rank == unit.rank:
+                tokens += cut.tokens
+                pieces += 1
+                cut_heading = unit.heading
+            else:
+                left.append(unit.heading)
+        if pieces == 0:
+            return 0, 0
+        if left or cut_heading is not None:
+            tokens += self.plan.count_memo(partial_marker(pf.path, left, cut_heading))
+            pieces += 1
+        return tokens, pieces
+
+    def total(self, kept: set[int], cut: Cut | None) -> int:
+        plan = self.plan
+        tokens = self.fixed_tokens
+        pieces = self.fixed_pieces
+        dropped: list[str] = []
+        for pf in plan.files:
+            t, p = self.file_cost(pf, kept, cut)
+            if p == 0:
+                dropped.append(pf.path)
+            tokens += t
+            pieces += p
+        if dropped:
+            tokens += plan.count_memo(closing_marker(dropped))
+            pieces += 1
+        return tokens + plan.joiner_tokens * max(pieces - 1, 0)
+
+
+def select(plan: Plan, budget: int) -> tuple[Selection | None, int]:
+    """The selection for ``budget``, or ``(None, required)`` when even the minimum does not fit.
+
+    The minimum is the budget-immune pieces plus the marker naming every budgeted file as left out.
+    """
+    state = _State(plan)
+    minimum = state.total(set(), None)
+    if minimum > budget:
+        return None, minimum
+    everything = {u.rank for u in plan.units}
+    cost = state.total(everything, None)
+    if cost <= budget:
+        return Selection(frozenset(everything), None, cost), minimum
+    kept: set[int] = set()
+    cost = minimum
+    for tier in plan.tiers:
+        tier_units = [u for u in plan.units if u.tier == tier]
+        trial = kept | {u.rank for u in tier_units}
+        trial_cost = state.total(trial, None)
+        if trial_cost <= budget:
+            kept, cost = trial, trial_cost
+            continue
+        for unit in tier_units:
+            trial = kept | {unit.rank}
+            trial_cost = state.total(trial, None)
+            if trial_cost <= budget:
+                kept, cost = trial, trial_cost
+    cut, cut_cost = _cut(state, kept, budget)
+    if cut is not None:
+        cost = cut_cost
+    return Selection(frozenset(kept), cut, cost), minimum
+
+
+def _cut(state: _State, kept: set[int], budget: int) -> tuple[Cut | None, int]:
+    first = next((u for u in state.plan.units if u.rank not in kept), None)
+    if first is None:
+        return None, 0
+    prefixes = sentence_prefixes(first.text)[:-1]
+    if first.heading:
+        prefixes = prefixes[1:]  # the heading line alone is not worth packing
+    best: tuple[Cut | None, int] = (None, 0)
+    low, high = 0, len(prefixes) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        text = prefixes[middle]
+        cut = Cut(first.rank, text, state.plan.count(text))
+        cost = state.total(kept, cut)
+        if cost <= budget:
+            best = (cut, cost)
+            low = middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def render(plan: Plan, selection: Selection) -> str:
+    """The packed text for ``selection``: pieces in output order joined by blank lines, with markers."""
+    pieces: list[str] = []
+    dropped: list[str] = []
+    cut = selection.cut
+    for slot in plan.slots:
+        if isinstance(slot, Fixed):
+            pieces.append(slot.text)
+            continue
+        pf = plan.files[slot]
+        own: list[str] = []
+        left: list[str] = []
+        cut_heading: str | None = None
+        for unit in pf.units:
+            if unit.rank in selection.kept:
+                own.append(unit.text)
+            elif cut is not None and cut.rank == unit.rank:
+                own.append(cut.text)
+                cut_heading = unit.heading
+            else:
+                left.append(unit.heading)
+        if not own:
+            dropped.append(pf.path)
+            continue
+        pieces.extend(own)
+        if left or cut_heading is not None:
+            pieces.append(partial_marker(pf.path, left, cut_heading))
+    if dropped:
+        pieces.append(closing_marker(dropped))
+    return JOINER.join(pieces)
+
+
+def unit_status(unit: Unit, selection: Selection) -> Status:
+    """``included``, ``truncated`` or ``dropped`` for one section."""
+    if unit.rank in selection.kept:
+        return "included"
+    if selection.cut is not None and selection.cut.rank == unit.rank:
+        return "truncated"
+    return "dropped"
