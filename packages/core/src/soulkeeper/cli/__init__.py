@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "sign": "integrity:sign",
     "validate": "validate:validate",
     "verify": "integrity:verify",
+    "scan": "scan:scan",
 }
 
 

@@ -1,0 +1,64 @@
+"""English formality against ``voice.tone``.
+
+``formal`` personas are flagged when :func:`soulkeeper.drift.formality` scores the response below
+:data:`FORMAL_MIN`; ``casual`` personas when it scores above :data:`CASUAL_MAX`; ``neutral`` is never
+checked. Only English-looking responses (mostly ASCII letters) of at least :data:`MIN_WORDS` words are
+judged. The thresholds are fitted on SQUINKY by ``bench/drift_eval_formality_threshold.py`` (see
+docs/drift.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from soulkeeper.drift._detector import CheckContext, Detector
+from soulkeeper.drift._report import Violation
+from soulkeeper.drift.detectors._text import strip_code
+from soulkeeper.spec.rules import Rules
+
+__all__ = ["CASUAL_MAX", "FORMAL_MIN", "MIN_WORDS", "EnglishFormality"]
+
+FORMAL_MIN = 0.35
+CASUAL_MAX = 0.75
+MIN_WORDS = 5
+
+_WORD = re.compile(r"[A-Za-z']+")
+
+
+def _applies(rules: Rules) -> bool:
+    if rules.voice.tone not in ("formal", "casual"):
+        return False
+    language = (rules.voice.language or "").strip().lower()
+    return language in ("", "match_user") or language.split("-")[0] == "en"
+
+
+class EnglishFormality(Detector):
+    """``voice.tone``: an English response too casual for a formal persona, or too stiff for a casual one."""
+
+    name: ClassVar[str] = "english_formality"
+    rules_served: ClassVar[tuple[str, ...]] = ("voice.tone",)
+
+    @classmethod
+    def serves(cls, rules: Rules) -> bool:
+        return _applies(rules)
+
+    def check(self, ctx: CheckContext) -> list[Violation]:
+        from soulkeeper.drift.signals import formality
+
+        text = strip_code(ctx.text)
+        if not text.isascii():
+            latin = sum(1 for c in text if c.isascii() and c.isalpha())
+            if latin < 0.9 * sum(1 for c in text if c.isalpha()):
+                return []
+        if len(_WORD.findall(text)) < MIN_WORDS:
+            return []
+        score = formality(text, "en")
+        tone = self.rules.voice.tone
+        if tone == "formal" and score < FORMAL_MIN:
+            message = f"too casual for a formal persona (formality {score:.2f} < {FORMAL_MIN})"
+        elif tone == "casual" and score > CASUAL_MAX:
+            message = f"too formal for a casual persona (formality {score:.2f} > {CASUAL_MAX})"
+        else:
+            return []
+        return [self.violation("voice.tone", "medium", message, excerpt=ctx.text.strip()[:60])]

@@ -1,0 +1,91 @@
+"""Declined topics: a lexicon match per topic, excused when the response is declining it.
+
+A topic keyword in a sentence is a violation unless that sentence or the one before it contains a
+refusal ("I can't advise on …", "그 주제는 말씀드리기 어렵습니다", "…についてはお答えできません"), so a
+refusal that names the topic is not counted. Keywords are matched case-insensitively on whole words
+(substring match for CJK keywords) on the normalised response.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import ClassVar
+
+from soulkeeper.drift._detector import CheckContext, Detector
+from soulkeeper.drift._report import Violation
+from soulkeeper.drift.detectors._text import sentences
+from soulkeeper.spec.rules import Rules
+
+__all__ = ["REFUSAL", "DeclinedTopics"]
+
+REFUSAL = re.compile(
+    r"(?<!\w)(?:i(?:\s+|(?=['’]))(?:can(?:no|['’])t|cannot|won['’]t|will\s+not|am\s+not\s+able|['’]m\s+not\s+able|am\s+unable|['’]m\s+unable"
+    r"|(?:don['’]t|do\s+not)\s+(?:discuss|give|provide|offer|comment|talk|advise|cover|handle|engage)|must\s+not|shouldn['’]t|should\s+not|need\s+to\s+decline|have\s+to\s+decline|must\s+decline"
+    r"|['’]d\s+rather\s+not|would\s+rather\s+not|avoid|stay\s+away|refrain|prefer\s+not|['’]m\s+not\s+(?:the\s+right|going)"
+    r"|am\s+not\s+(?:the\s+right|going))"
+    r"|not\s+(?:something|a\s+topic|a\s+subject|able|in\s+a\s+position|qualified|allowed|permitted)"
+    r"|(?:outside|beyond)\s+(?:my|the|of\s+my)\s+(?:scope|remit|expertise|role)"
+    r"|unable\s+to|decline|off[-\s]limits|no\s+comment|please\s+(?:consult|contact|ask|see|speak)"
+    r"|(?:consult|contact|ask|see|speak\s+(?:to|with))\s+(?:a|an|your)\s+(?:qualified|licensed|professional|doctor"
+    r"|lawyer|attorney|physician|financial|tax|medical|legal)"
+    r"|let['’]s\s+(?:stick|keep|stay|get\s+back|focus))(?!\w)"
+    r"|(?:말씀|답변|안내|조언)(?:드리기|하기)\s*어렵|드릴\s*수\s*없|(?:다루|답하|논하)지\s*않|삼가|전문가(?:와|에게|께)|상담(?:하|받)"
+    r"|できません|できかねます|控え|お答えし(?:かね|ません)|専門家に|ご相談",
+    re.IGNORECASE,
+)
+
+
+def _keyword_pattern(keyword: str) -> str:
+    word = unicodedata.normalize("NFKC", keyword.strip())
+    body = re.escape(word).replace(r"\ ", r"\s+")
+    if word[:1].isascii() and word[:1].isalnum():
+        body = r"(?<!\w)" + body
+    if word[-1:].isascii() and word[-1:].isalnum():
+        body += r"(?:s|es)?(?!\w)"
+    return body
+
+
+class DeclinedTopics(Detector):
+    """``boundaries.declined_topics.<name>``: the response talks about a topic the persona declines."""
+
+    name: ClassVar[str] = "declined_topics"
+    rules_served: ClassVar[tuple[str, ...]] = ("boundaries.declined_topics",)
+
+    @classmethod
+    def serves(cls, rules: Rules) -> bool:
+        return bool(rules.boundaries.declined_topics)
+
+    def __init__(self, rules: Rules) -> None:
+        super().__init__(rules)
+        self._topics: list[tuple[str, re.Pattern[str]]] = []
+        for topic in rules.boundaries.declined_topics:
+            keywords = [k for k in (topic.keywords or (topic.name,)) if k.strip()]
+            if keywords:
+                alternation = "|".join(_keyword_pattern(k) for k in keywords)
+                self._topics.append((topic.name, re.compile(alternation, re.IGNORECASE)))
+
+    def check(self, ctx: CheckContext) -> list[Violation]:
+        norm = ctx.normalized
+        found: list[Violation] = []
+        parts = sentences(norm.text)
+        refusals = [REFUSAL.search(s.text) is not None for s in parts]
+        for name, pattern in self._topics:
+            for index, sentence in enumerate(parts):
+                hit = pattern.search(sentence.text)
+                if hit is None:
+                    continue
+                if refusals[index] or (index > 0 and refusals[index - 1]):
+                    continue
+                span = norm.span(sentence.start + hit.start(), sentence.start + hit.end())
+                found.append(
+                    self.violation(
+                        f"boundaries.declined_topics.{name}",
+                        "high",
+                        f"talks about {name!r}, a declined topic ({ctx.text[span[0] : span[1]]!r})",
+                        span=span,
+                        excerpt=ctx.text[span[0] : span[1]],
+                    )
+                )
+                break
+        return found
