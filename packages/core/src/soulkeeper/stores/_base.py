@@ -21,11 +21,12 @@ StateUpdate = Callable[[ThreadState], ThreadState]
 """A pure function from the current state to the new one (it may be called more than once)."""
 
 _PASSWORD = re.compile(r"(?P<head>://[^:/@?#]*:)[^@/?#]*@")
+_PASSWORD_PARAM = re.compile(r"(?P<head>[?&]password=)[^&#]*", re.IGNORECASE)
 
 
 def redact_url(url: str) -> str:
     """The URL with any password replaced by ``***`` (safe to show in messages and logs)."""
-    return _PASSWORD.sub(r"\g<head>***@", url)
+    return _PASSWORD_PARAM.sub(r"\g<head>***", _PASSWORD.sub(r"\g<head>***@", url))
 
 
 def check_limit(limit: int | None) -> None:

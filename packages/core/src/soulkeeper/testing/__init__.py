@@ -2,6 +2,8 @@
 
 ``CheckpointStoreSuite`` / ``AsyncCheckpointStoreSuite`` (in :mod:`soulkeeper.testing.store_suite`,
 which imports pytest) are conformance suites a checkpoint store backend subclasses.
+``DriftingChatModel`` (:mod:`soulkeeper.testing.drifting_model`) is a seeded SIMULATION of a chat model
+whose persona adherence decays, for testing a guarded setup offline.
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from soulkeeper.testing.drifting_model import DriftingChatModel, SimulatedTurn
     from soulkeeper.testing.store_suite import AsyncCheckpointStoreSuite, CheckpointStoreSuite
 
-__all__ = ["AsyncCheckpointStoreSuite", "CheckpointStoreSuite"]
+__all__ = ["AsyncCheckpointStoreSuite", "CheckpointStoreSuite", "DriftingChatModel", "SimulatedTurn"]
 
 _LAZY = {
     "AsyncCheckpointStoreSuite": "soulkeeper.testing.store_suite",
     "CheckpointStoreSuite": "soulkeeper.testing.store_suite",
+    "DriftingChatModel": "soulkeeper.testing.drifting_model",
+    "SimulatedTurn": "soulkeeper.testing.drifting_model",
 }
 
 
