@@ -26,32 +26,34 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 MANIFEST_NAMES = ("soul.json", "clawsoul.json")
 
 
-def clean_relpath(path: str, *, origin: str | None = None, line: int | None = None) -> str:
+def clean_relpath(
+    path: str, *, origin: str | None = None, line: int | None = None, field: str = "path"
+) -> str:
     """Return ``path`` as a clean package-relative POSIX path or raise :class:`SpecError`.
 
     Absolute paths, drive letters, backslashes, NUL characters and ``..`` segments are rejected;
-    ``.`` segments and doubled slashes are dropped.
+    ``.`` segments and doubled slashes are dropped. ``field`` names the path in the message.
     """
-    shown = repr(path)
+    shown = f"{field} {path!r}"
     if not path or not path.strip():
-        raise SpecError("empty path; give a path relative to the package folder", file=origin, line=line)
-    if "\x00" in path:
-        raise SpecError(f"path {shown} contains a NUL character", file=origin, line=line)
-    if "\\" in path:
         raise SpecError(
-            f"path {shown} uses backslashes; write package paths with '/'", file=origin, line=line
+            f"{field} is empty; give a path relative to the package folder", file=origin, line=line
         )
+    if "\x00" in path:
+        raise SpecError(f"{shown} contains a NUL character", file=origin, line=line)
+    if "\\" in path:
+        raise SpecError(f"{shown} uses backslashes; write package paths with '/'", file=origin, line=line)
     if path.startswith("/") or _DRIVE.match(path):
         raise SpecError(
-            f"path {shown} is absolute; give a path relative to the package folder", file=origin, line=line
+            f"{shown} is absolute; give a path relative to the package folder", file=origin, line=line
         )
     parts = [part for part in PurePosixPath(path).parts if part not in ("", ".")]
     if any(part == ".." for part in parts):
         raise SpecError(
-            f"path {shown} escapes the package ('..'); keep every file inside it", file=origin, line=line
+            f"{shown} escapes the package ('..'); keep every file inside it", file=origin, line=line
         )
     if not parts:
-        raise SpecError(f"path {shown} names the package folder itself, not a file", file=origin, line=line)
+        raise SpecError(f"{shown} names the package folder itself, not a file", file=origin, line=line)
     return "/".join(parts)
 
 
@@ -100,7 +102,7 @@ def _check_one(relpath: str, size: int, limits: Limits) -> None:
         )
     if size > limits.max_file_bytes:
         raise SpecError(
-            f"file is {_size(size)}, over the {_size(limits.max_file_bytes)} per-file limit; split or shorten it",
+            f"file is {size:,} bytes, over the {_size(limits.max_file_bytes)} per-file limit; split or shorten it",
             file=relpath,
         )
 

@@ -144,13 +144,13 @@ def _assign_roles(
             issues.add("SK200", f"{found} is not a text file; ignored as the {role} file", file=manifest.path)
             continue
         if found is None:
-            if role == "soul":
-                origin = f"{manifest.path} (files.soul)" if field in declared else where
+            if role == "soul" and field in declared:
                 raise SpecError(
-                    f"missing {path}; the persona itself lives there: add it"
-                    + (" or fix files.soul" if field in declared else ""),
-                    file=origin,
+                    f"files.soul points to {path}, which is not in the package; add it or fix files.soul",
+                    file=manifest.path,
                 )
+            if role == "soul":
+                raise SpecError(f"missing {path}; the persona itself lives there: add it", file=where)
             if field in declared:
                 issues.add(
                     "SK200",

@@ -83,7 +83,7 @@ class _Reader:
     def relpath(self, value: str | None, *keys: str) -> str | None:
         if value is None:
             return None
-        return clean_relpath(value, origin=f"{self.path} ({'.'.join(keys)})", line=self.line(*keys))
+        return clean_relpath(value, origin=self.path, line=self.line(*keys), field=".".join(keys))
 
 
 def parse_manifest(text: str, path: str, issues: Issues) -> Manifest:
@@ -243,20 +243,22 @@ def _laws(raw: dict[str, Any], reader: _Reader) -> tuple[SafetyLaw, ...]:
         raise reader.fail(f'"safety.laws" must be a list, not {type_name(value)}', "safety", "laws")
     laws: list[SafetyLaw] = []
     for index, item in enumerate(value):
-        where = f'"safety.laws[{index}]"'
+        where = f"safety.laws[{index}]"
         if not isinstance(item, dict):
-            raise reader.fail(f"{where} must be an object with priority and rule", "safety", "laws")
+            raise reader.fail(f'"{where}" must be an object with priority and rule', "safety", "laws")
         priority, rule = item.get("priority", index), item.get("rule")
         if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
-            raise reader.fail(f"{where}.priority must be a whole number >= 0 (0 = highest)", "safety", "laws")
+            raise reader.fail(
+                f'"{where}.priority" must be a whole number >= 0 (0 = highest)', "safety", "laws"
+            )
         if not isinstance(rule, str) or not rule.strip():
-            raise reader.fail(f"{where}.rule must be a non-empty string", "safety", "laws")
+            raise reader.fail(f'"{where}.rule" must be a non-empty string', "safety", "laws")
         enforcement = item.get("enforcement", "hard")
         scope = item.get("scope", "all")
         if enforcement not in ("hard", "soft"):
-            raise reader.fail(f'{where}.enforcement must be "hard" or "soft"', "safety", "laws")
+            raise reader.fail(f'"{where}.enforcement" must be "hard" or "soft"', "safety", "laws")
         if scope not in ("all", "self", "operator"):
-            raise reader.fail(f'{where}.scope must be "all", "self" or "operator"', "safety", "laws")
+            raise reader.fail(f'"{where}.scope" must be "all", "self" or "operator"', "safety", "laws")
         laws.append(SafetyLaw(priority=priority, rule=rule.strip(), enforcement=enforcement, scope=scope))
     return tuple(sorted(laws, key=lambda law: law.priority))
 

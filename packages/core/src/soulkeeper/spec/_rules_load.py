@@ -128,17 +128,19 @@ def _from_manifest(manifest: Manifest, text: str, issues: Issues) -> dict[str, A
             line=line_of_key(text, "rules"),
         )
         return {}
-    label = f"{manifest.path} (rules)"
     return _validate(
-        raw, label, lambda loc: line_of_key(text, "rules", *(str(p) for p in loc if isinstance(p, str)))
+        raw,
+        manifest.path,
+        lambda loc: line_of_key(text, "rules", *(str(p) for p in loc if isinstance(p, str))),
+        prefix="rules.",
     )
 
 
-def _validate(value: dict[str, Any], path: str, line_for: Any) -> dict[str, Any]:
+def _validate(value: dict[str, Any], path: str, line_for: Any, *, prefix: str = "") -> dict[str, Any]:
     for key in _FORBIDDEN_KEYS:
         if key in value:
             raise SpecError(
-                f'"{key}" is filled in by the loader; remove it', file=path, line=line_for((key,))
+                f'"{prefix}{key}" is filled in by the loader; remove it', file=path, line=line_for((key,))
             )
     normalised = _normalise(value)
     try:
@@ -146,13 +148,13 @@ def _validate(value: dict[str, Any], path: str, line_for: Any) -> dict[str, Any]
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
-        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        dotted = prefix + ".".join(str(part) for part in loc) if loc else "(top level)"
         if error["type"] == "extra_forbidden":
             message = f'unknown key "{dotted}"; see docs/rules.md for the rules format'
         else:
             message = f'"{dotted}": {error["msg"]}'
         raise SpecError(message, file=path, line=line_for(loc)) from None
-    _check_values(normalised, path, line_for)
+    _check_values(normalised, path, line_for, prefix)
     return normalised
 
 
@@ -184,18 +186,21 @@ def _normalise(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _check_values(value: dict[str, Any], path: str, line_for: Any) -> None:
+def _check_values(value: dict[str, Any], path: str, line_for: Any, prefix: str) -> None:
     voice = value.get("voice") or {}
     language = voice.get("language")
     if language is not None and language != "match_user" and not _LANGUAGE.match(language):
         raise SpecError(
-            f'"voice.language" {language!r} must be a two-letter ISO 639-1 code (en, ko, ja) or "match_user"',
+            f'"{prefix}voice.language" {language!r} must be a two-letter ISO 639-1 code (en, ko, ja) or "match_user"',
             file=path,
             line=line_for(("voice", "language")),
         )
     for index, pattern in enumerate((voice.get("prohibited") or {}).get("patterns") or ()):
         _compile(
-            pattern, path, line_for(("voice", "prohibited", "patterns", index)), "voice.prohibited.patterns"
+            pattern,
+            path,
+            line_for(("voice", "prohibited", "patterns", index)),
+            f"{prefix}voice.prohibited.patterns",
         )
     behaviors = value.get("behaviors") or {}
     greeting = behaviors.get("greeting")
@@ -205,13 +210,13 @@ def _check_values(value: dict[str, Any], path: str, line_for: Any) -> None:
         and greeting.startswith("/")
         and greeting.endswith("/")
     ):
-        _compile(greeting[1:-1], path, line_for(("behaviors", "greeting")), "behaviors.greeting")
+        _compile(greeting[1:-1], path, line_for(("behaviors", "greeting")), f"{prefix}behaviors.greeting")
     if isinstance(behaviors.get("status_format"), str):
         _compile(
             behaviors["status_format"],
             path,
             line_for(("behaviors", "status_format")),
-            "behaviors.status_format",
+            f"{prefix}behaviors.status_format",
         )
     error_format = behaviors.get("error_format")
     if isinstance(error_format, str):
@@ -219,13 +224,13 @@ def _check_values(value: dict[str, Any], path: str, line_for: Any) -> None:
             fields = [name for _, name, _, _ in string.Formatter().parse(error_format) if name is not None]
         except ValueError as exc:
             raise SpecError(
-                f'"behaviors.error_format" is not a valid template ({exc}); use {{name}} placeholders',
+                f'"{prefix}behaviors.error_format" is not a valid template ({exc}); use {{name}} placeholders',
                 file=path,
                 line=line_for(("behaviors", "error_format")),
             ) from None
         if any(not name.isidentifier() for name in fields):
             raise SpecError(
-                '"behaviors.error_format" placeholders must be names such as {what}',
+                f'"{prefix}behaviors.error_format" placeholders must be names such as {{what}}',
                 file=path,
                 line=line_for(("behaviors", "error_format")),
             )
