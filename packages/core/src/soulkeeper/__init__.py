@@ -9,16 +9,21 @@ from soulkeeper.errors import (
     SpecError,
     StoreError,
 )
+from soulkeeper.guard import Decision, Message, PersonaGuard, Policy
 from soulkeeper.spec import Manifest, Soul, load_soul
 from soulkeeper.spec.model import Finding, Section, SoulFile
 from soulkeeper.spec.rules import Rules
 
 __all__ = [
     "BudgetExceededError",
+    "Decision",
     "Finding",
     "IntegrityError",
     "Manifest",
+    "Message",
     "MissingExtraError",
+    "PersonaGuard",
+    "Policy",
     "Rules",
     "RulesError",
     "Section",

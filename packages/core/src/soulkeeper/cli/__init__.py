@@ -25,11 +25,13 @@ EXIT_INPUT = 2
 
 # command name -> "module:attribute" (modules relative to soulkeeper.cli)
 COMMANDS: dict[str, str] = {
+    "demo": "demo:demo",
     "diff": "diff:diff",
     "digest": "integrity:digest",
     "init": "scaffold:init",
     "inspect": "validate:inspect",
     "keygen": "integrity:keygen",
+    "pack": "pack:pack_command",
     "plugins": "plugins:plugins",
     "sign": "integrity:sign",
     "validate": "validate:validate",

@@ -1,0 +1,72 @@
+"""Events: plugin hooks (``on_drift``, ``on_reinject``, ``on_restore``, ``on_pack_degraded``), logging and
+optional OpenTelemetry spans.
+
+OpenTelemetry is used only when ``opentelemetry-api`` is installed (extra ``soulkeeper[otel]``); without an
+SDK configured its tracer is a no-op, and without the package spans cost nothing at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
+
+import pluggy
+
+__all__ = ["Events", "SpanLike", "logger"]
+
+logger = logging.getLogger("soulkeeper.guard")
+
+
+class SpanLike(Protocol):
+    def set_attribute(self, key: str, value: Any) -> Any: ...
+
+
+class _NoSpan:
+    __slots__ = ()
+
+    def set_attribute(self, key: str, value: Any) -> None:
+        return None
+
+
+_NO_SPAN = _NoSpan()
+
+
+def _tracer() -> Any:
+    try:
+        from opentelemetry import trace
+    except ImportError:
+        return None
+    return trace.get_tracer("soulkeeper")
+
+
+class Events:
+    """Fans the guard's events out to plugins and spans; a failing plugin is logged, never fatal."""
+
+    def __init__(self, plugin_manager: pluggy.PluginManager | None, *, tracing: bool = True) -> None:
+        if plugin_manager is None:
+            from soulkeeper.plugins import default_plugin_manager
+
+            plugin_manager = default_plugin_manager()
+        self.pm = plugin_manager
+        self._tracer = _tracer() if tracing else None
+
+    def emit(self, hook: str, **kwargs: Any) -> None:
+        """Call the plugin hook ``hook`` with ``kwargs``; exceptions from plugins are logged."""
+        caller = getattr(self.pm.hook, hook, None)
+        if caller is None:
+            return
+        try:
+            caller(**kwargs)
+        except Exception:
+            logger.exception("soulkeeper plugin hook %s failed", hook)
+
+    @contextlib.contextmanager
+    def span(self, name: str, attributes: Mapping[str, Any] | None = None) -> Iterator[SpanLike]:
+        """An OpenTelemetry span named ``name`` (a do-nothing span without ``opentelemetry-api``)."""
+        if self._tracer is None:
+            yield _NO_SPAN
+            return
+        with self._tracer.start_as_current_span(name, attributes=dict(attributes or {})) as span:
+            yield span

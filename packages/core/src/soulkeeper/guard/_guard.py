@@ -1,0 +1,662 @@
+"""PersonaGuard: pin the persona at the model-call boundary, watch every response, checkpoint the thread.
+
+The sync and async methods share one flow per operation, written as a generator that yields the store
+and detector calls it needs (``("get_state", thread_id)``, ``("check", text, …)``); a sync and an async
+driver carry them out. So the logic exists once and both paths behave the same.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import OrderedDict, deque
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import pluggy
+
+from soulkeeper.drift import DriftDetector, DriftReport, Level, level_for, update_score
+from soulkeeper.guard._blocks import examples_block, reminder_block
+from soulkeeper.guard._compact import (
+    Summarizer,
+    apply_plan,
+    arun_summarizer,
+    plan_compaction,
+    run_summarizer,
+    summarizer_input,
+)
+from soulkeeper.guard._compose import compose, split_history
+from soulkeeper.guard._decision import Action, Decision
+from soulkeeper.guard._events import Events, logger
+from soulkeeper.guard._integrity_watch import IntegrityWatch
+from soulkeeper.guard._message import Message, coerce_message, coerce_messages, text_of
+from soulkeeper.guard._policy import Policy
+from soulkeeper.guard._storelink import Failure, StoreLink
+from soulkeeper.guard._threads import ThreadLocal, ThreadTable
+from soulkeeper.pack import PackResult, Reserve, pack
+from soulkeeper.spec import Soul, load_soul
+from soulkeeper.stores import Checkpoint, CheckpointStore, ThreadState, open_store, trim_exemplars
+from soulkeeper.tokens import Tokenizer, get_tokenizer
+
+__all__ = ["DEFAULT_STORE_ENV", "PersonaGuard", "default_store_url"]
+
+DEFAULT_STORE_ENV = "SOULKEEPER_STORE"
+MAX_THREADS = 10_000
+"""Threads whose in-process data the guard keeps (an LRU; state itself lives in the store)."""
+_UNBOUNDED_BUDGET = 1_000_000
+_MAX_VIOLATED = 16
+_COUNT_CACHE = 4096
+_T = TypeVar("_T")
+Flow = Generator[tuple[Any, ...], Any, _T]
+
+
+def default_store_url() -> str:
+    """The checkpoint store used when none is given.
+
+    ``$SOULKEEPER_STORE`` if set, else an SQLite file in the user's data folder:
+    ``$XDG_DATA_HOME/soulkeeper/state.db`` (``~/.local/share/soulkeeper/state.db``) on Linux,
+    ``~/Library/Application Support/soulkeeper/state.db`` on macOS and
+    ``%LOCALAPPDATA%\\soulkeeper\\state.db`` on Windows. Never inside a persona package.
+    """
+    env = os.environ.get(DEFAULT_STORE_ENV)
+    if env:
+        return env
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{(base / 'soulkeeper' / 'state.db').as_posix()}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    state: ThreadState
+    action: Action
+    level: Level
+    known_good: bool
+    checkpoint_due: bool
+
+
+def _check_thread_id(thread_id: str) -> str:
+    if not isinstance(thread_id, str) or not thread_id or len(thread_id) > 512 or "\x00" in thread_id:
+        raise ValueError(f"thread_id must be a non-empty string of at most 512 characters, got {thread_id!r}")
+    return thread_id
+
+
+def _response_text(response: Any) -> str:
+    if isinstance(response, str):
+        return response
+    msg = coerce_message(response)
+    return msg.content if msg is not None else text_of(response)
+
+
+class PersonaGuard:
+    """Keeps one persona pinned and in character across every conversation thread it serves.
+
+    :param soul: a loaded :class:`~soulkeeper.Soul`, or the path of a persona package.
+    :param store: a checkpoint store or its URL (``memory://``, ``sqlite:///path.db``, ``postgresql://…``,
+        ``redis://…``); default :func:`default_store_url`. A store given as an object is not closed by
+        :meth:`close`.
+    :param tokenizer: a tokenizer spec (``"tiktoken:o200k_base"``, ``"estimate:qwen2"``…), a
+        :class:`~soulkeeper.tokens.Tokenizer` or a ``str -> int`` callable.
+    :param context_window: the model's context window in tokens; ``None`` packs the whole persona.
+    :param reserve: tokens kept free for the app's system text, the history and the answer.
+    :param policy: what to do about drift, checkpoints, store failures and integrity.
+    :param detector: a :class:`~soulkeeper.drift.DriftDetector` (default: built from the soul's rules).
+    :param plugin_manager: where ``on_drift``/``on_reinject``/``on_restore``/``on_pack_degraded`` go.
+    :param expect_digest: pin the persona's digest (``"sha256:…"``); checked now and on every change.
+    :param verify_key: an Ed25519 public key the package's ``soul.sig`` must verify against.
+    :param fallback: pack a one-line identity when tier 1 alone does not fit (else
+        :class:`~soulkeeper.BudgetExceededError`).
+    :raises IntegrityError: the persona does not match ``expect_digest`` / ``verify_key``.
+    """
+
+    def __init__(
+        self,
+        soul: Soul | str | os.PathLike[str],
+        *,
+        store: str | CheckpointStore | None = None,
+        tokenizer: str | Tokenizer | Callable[[str], int] = "estimate",
+        context_window: int | None = None,
+        reserve: Reserve | None = None,
+        policy: Policy | None = None,
+        detector: DriftDetector | None = None,
+        plugin_manager: pluggy.PluginManager | None = None,
+        expect_digest: str | None = None,
+        verify_key: Any = None,
+        fallback: bool = False,
+    ) -> None:
+        if not isinstance(soul, Soul):
+            soul = load_soul(soul, expect_digest=expect_digest, verify_key=verify_key)
+        elif expect_digest is not None or verify_key is not None:
+            if soul.root is None:
+                if expect_digest is not None and soul.digest != expect_digest:
+                    from soulkeeper.errors import IntegrityError
+
+                    raise IntegrityError(
+                        f"persona {soul.name}: digest {soul.digest} != expected {expect_digest}"
+                    )
+            else:
+                checked = load_soul(soul.root, expect_digest=expect_digest, verify_key=verify_key)
+                if checked.digest != soul.digest:
+                    from soulkeeper.errors import IntegrityError
+
+                    raise IntegrityError(f"{soul.root}: the files on disk differ from the loaded persona")
+        if context_window is not None and context_window <= 0:
+            raise ValueError(f"context_window must be a positive number of tokens, got {context_window!r}")
+        self.policy = policy or Policy()
+        self.context_window = context_window
+        self.reserve = reserve or Reserve()
+        self.tokenizer: Tokenizer = get_tokenizer(tokenizer)
+        self.fallback = fallback
+        self._watch = IntegrityWatch(
+            soul,
+            interval=self.policy.integrity_check_interval,
+            mode=self.policy.on_integrity,
+            expect_digest=expect_digest,
+            verify_key=verify_key,
+        )
+        self._soul = soul
+        self._detector = detector
+        self._custom_detector = detector is not None
+        self._owns_store = not isinstance(store, CheckpointStore)
+        self.store: CheckpointStore = open_store(store if store is not None else default_store_url())
+        self._link = StoreLink(
+            self.store, fail_closed=self.policy.fail_closed_store, retry_after=self.policy.store_retry_after
+        )
+        self._events = Events(plugin_manager)
+        self._threads = ThreadTable(max_threads=MAX_THREADS, exemplars=self.policy.exemplars)
+        self._packs: OrderedDict[tuple[str, int | None], PackResult] = OrderedDict()
+        self._persona_texts: deque[str] = deque(maxlen=16)
+        self._counts: dict[tuple[str, int, int], int] = {}
+        self._pack(soul, None)  # fail fast: tier 1 must fit (BudgetExceededError otherwise)
+
+    # ------------------------------------------------------------------ public properties
+
+    @property
+    def soul(self) -> Soul:
+        """The persona being served (the last trusted version)."""
+        return self._soul
+
+    @property
+    def detector(self) -> DriftDetector:
+        """The drift detector (built from the soul's rules on first use)."""
+        if self._detector is None:
+            self._detector = DriftDetector.from_soul(self._soul)
+        return self._detector
+
+    def packed(self) -> PackResult:
+        """The persona as packed for ordinary calls (cached): text, tokens and what was left out."""
+        soul, _ = self._serve()
+        return self._pack(soul, None)
+
+    @property
+    def store_error(self) -> str | None:
+        """The last store failure while the store is still failing, else ``None``."""
+        return self._link.error
+
+    # ------------------------------------------------------------------ prepare
+
+    def prepare(self, thread_id: str, messages: Sequence[Any], *, system: str | None = None) -> list[Message]:
+        """The model input for this call: one system message at index 0 (packed persona, then the app's
+        own system text), the conversation without stale persona copies, and a re-anchor when pending.
+
+        :param thread_id: the conversation.
+        :param messages: the conversation so far (``Message`` objects or role/content mappings); stray
+            system messages are merged into the one system message, earlier persona copies removed.
+        :param system: the app's own system text, placed after the persona.
+        """
+        return self._drive(self._prepare_flow(_check_thread_id(thread_id), messages, system))
+
+    async def aprepare(
+        self, thread_id: str, messages: Sequence[Any], *, system: str | None = None
+    ) -> list[Message]:
+        """Async :meth:`prepare`."""
+        return await self._adrive(self._prepare_flow(_check_thread_id(thread_id), messages, system))
+
+    def _prepare_flow(
+        self, thread_id: str, messages: Sequence[Any], system: str | None
+    ) -> Flow[list[Message]]:
+        soul, _ = self._serve()
+        local = self._threads.get(thread_id)
+        yield from self._flush_flow(thread_id, local)
+        fetched = yield ("get_state", thread_id)
+        state: ThreadState | None
+        if isinstance(fetched, Failure):
+            state = local.pending_state or local.state
+        else:
+            state = fetched
+            if state is not None:
+                local.state = state
+        app_system = text_of(system) if system is not None else None
+        app_pieces, history = split_history(coerce_messages(messages), tuple(self._persona_texts), app_system)
+        pending = state is not None and state.pending_reanchor
+        result = self._full_pack(soul, history, app_pieces) if pending else self._pack(soul, None)
+        self._report_degraded(thread_id, local, result)
+        reminder = examples = None
+        if pending and state is not None:
+            reminder = reminder_block(state.violated_rules, soul.rules, name=soul.display_name)
+            if state.level == "restore":
+                if local.anchor is None:
+                    good = yield ("latest_good", thread_id)
+                    local.anchor = self._anchor_from(soul, good, local)
+                if local.anchor:
+                    examples = examples_block(local.anchor, name=soul.display_name)
+        else:
+            local.anchor = None
+        return compose(
+            persona=result.text,
+            app_pieces=app_pieces,
+            history=history,
+            reminder=reminder,
+            examples=examples,
+            placement=self.policy.placement,
+            digest=soul.digest,
+        )
+
+    # ------------------------------------------------------------------ observe
+
+    def observe(
+        self, thread_id: str, response: Any, *, user_text: str | None = None, attempt: int = 0
+    ) -> Decision:
+        """Check a model response, update the thread's drift score and checkpoints, and decide.
+
+        :param thread_id: the conversation.
+        :param response: the model's reply (text, a ``Message`` or a role/content mapping).
+        :param user_text: the user message it answers (lets detectors see identity-override attempts).
+        :param attempt: ``0`` for the first model call of a turn, ``n`` for the n-th retry after a
+            ``retry`` decision (retries do not advance the turn).
+        """
+        with self._events.span("soulkeeper.observe", {"soulkeeper.thread_id": thread_id}) as span:
+            flow = self._observe_flow(_check_thread_id(thread_id), response, user_text, attempt)
+            decision = self._drive(flow)
+            self._announce(decision, span)
+            return decision
+
+    async def aobserve(
+        self, thread_id: str, response: Any, *, user_text: str | None = None, attempt: int = 0
+    ) -> Decision:
+        """Async :meth:`observe`."""
+        with self._events.span("soulkeeper.observe", {"soulkeeper.thread_id": thread_id}) as span:
+            flow = self._observe_flow(_check_thread_id(thread_id), response, user_text, attempt)
+            decision = await self._adrive(flow)
+            self._announce(decision, span)
+            return decision
+
+    def _observe_flow(
+        self, thread_id: str, response: Any, user_text: str | None, attempt: int
+    ) -> Flow[Decision]:
+        soul, integrity_error = self._serve()
+        policy = self.policy
+        local = self._threads.get(thread_id)
+        errors: list[str] = []
+        flushed = yield from self._flush_flow(thread_id, local)
+        if flushed:
+            errors.append(flushed)
+        text = _response_text(response)
+        if local.state is None and local.pending_state is None:
+            known = yield ("get_state", thread_id)
+            if isinstance(known, ThreadState):
+                local.state = known
+        base = local.pending_state or local.state
+        turn_hint = (base.turn if base is not None else 0) + (0 if attempt else 1)
+        report: DriftReport = yield ("check", text, text_of(user_text) if user_text else None, turn_hint)
+        plans: list[_Plan] = []
+
+        def update(current: ThreadState) -> ThreadState:
+            plan = self._plan(current, report, attempt)
+            plans.append(plan)
+            return plan.state
+
+        stored = yield ("update_state", thread_id, update)
+        if isinstance(stored, Failure):
+            errors.append(stored.error)
+            stored = update(local.pending_state or local.state or ThreadState(thread_id=thread_id))
+            local.pending_state = stored
+        local.state = stored
+        plan = plans[-1]
+        if report.ok and text.strip():
+            local.exemplars.append(text.strip()[: policy.exemplar_chars])
+
+        checkpoint = None
+        if plan.checkpoint_due:
+            if not local.seeded and len(local.exemplars) < policy.exemplars:
+                local.seeded = True
+                previous = yield ("latest", thread_id)
+                if isinstance(previous, Checkpoint) and previous.persona == soul.name:
+                    ours = list(local.exemplars)
+                    local.exemplars.clear()
+                    local.exemplars.extend([*previous.exemplars, *ours])
+            checkpoint = Checkpoint(
+                thread_id=thread_id,
+                persona=soul.name,
+                version=soul.version,
+                digest=soul.digest,
+                turn=stored.turn,
+                drift_score=stored.drift_score,
+                level=plan.level,
+                known_good=plan.known_good,
+                exemplars=trim_exemplars(local.exemplars) if policy.exemplars else (),
+            )
+            written = yield ("put", checkpoint)
+            if isinstance(written, Failure):
+                errors.append(written.error)
+                local.pending_checkpoints.append(checkpoint)
+            else:
+                checkpoint = written
+
+        restored_from = None
+        if plan.level == "restore" and plan.action in ("restore", "retry"):
+            good = yield ("latest_good", thread_id)
+            if isinstance(good, Failure):
+                errors.append(good.error)
+            elif isinstance(good, Checkpoint) and good.persona == soul.name:
+                restored_from = good
+            local.anchor = self._anchor_from(soul, good, local)
+        elif not stored.pending_reanchor:
+            local.anchor = None
+        reminder = (
+            reminder_block(stored.violated_rules, soul.rules, name=soul.display_name)
+            if stored.pending_reanchor
+            else None
+        )
+        return Decision(
+            action=plan.action,
+            thread_id=thread_id,
+            turn=stored.turn,
+            report=report,
+            score=stored.drift_score,
+            level=plan.level,
+            checkpoint=checkpoint,
+            restored_from=restored_from,
+            reminder=reminder,
+            store_error=next(iter(dict.fromkeys(errors)), None),
+            integrity_error=integrity_error,
+            attempt=attempt,
+        )
+
+    def _plan(self, current: ThreadState, report: DriftReport, attempt: int) -> _Plan:
+        policy = self.policy
+        score = update_score(min(1.0, max(0.0, current.drift_score)), report, policy.drift)
+        level = level_for(score, report, policy.drift)
+        was_pending = current.pending_reanchor
+        if report.ok:
+            if level == "restore":
+                level = "reinject"
+            action: Action = "ok"
+        else:
+            if was_pending and level == "reinject":
+                level = "restore"  # the re-anchor did not hold: restore from a known-good checkpoint
+            action = level
+        pending = level in ("reinject", "restore")
+        if action in ("reinject", "restore") and policy.allow_retry and attempt < policy.max_retries:
+            action = "retry"
+        stored_level: str = level
+        if pending and current.level == "restore" and report.ok:
+            stored_level = "restore"  # keep the anchoring examples until the score settles
+        if not pending:
+            violated: tuple[str, ...] = ()
+        elif report.ok:
+            violated = current.violated_rules
+        else:
+            carried = current.violated_rules if was_pending else ()
+            violated = tuple(dict.fromkeys([*report.rule_ids, *carried]))[:_MAX_VIOLATED]
+        turn = current.turn + (0 if attempt else 1)
+        known_good = report.ok and level in ("ok", "warn")
+        recovered = report.ok and level == "ok" and (current.level != "ok" or current.turn == 0)
+        due = attempt == 0 and (turn % policy.checkpoint_every == 0 or recovered)
+        state = current.model_copy(
+            update={
+                "turn": turn,
+                "drift_score": score,
+                "level": stored_level,
+                "pending_reanchor": pending,
+                "violated_rules": violated,
+            }
+        )
+        return _Plan(state=state, action=action, level=level, known_good=known_good, checkpoint_due=due)
+
+    # ------------------------------------------------------------------ compaction
+
+    def compact(
+        self, messages: Sequence[Any], *, budget: int, summarize: Summarizer | None = None
+    ) -> list[Message]:
+        """Fit ``messages`` into ``budget`` tokens without harming the persona.
+
+        System content (the persona and the app's own system text) is kept verbatim and never handed to
+        ``summarize``; the most recent turns are kept verbatim, a tool call always with its results; the
+        older messages go to ``summarize(messages) -> str`` (persona text scrubbed from them), whose
+        summary joins the system message, or are dropped when no summariser is given.
+        """
+        plan = plan_compaction(
+            coerce_messages(messages),
+            budget=budget,
+            count=self.count_message,
+            persona_texts=tuple(self._persona_texts),
+        )
+        summary = None
+        if summarize is not None and plan.dropped:
+            summary = run_summarizer(summarize, summarizer_input(plan, tuple(self._persona_texts)))
+        return apply_plan(plan, summary)
+
+    async def acompact(
+        self, messages: Sequence[Any], *, budget: int, summarize: Summarizer | None = None
+    ) -> list[Message]:
+        """Async :meth:`compact` (``summarize`` may be a coroutine function)."""
+        plan = plan_compaction(
+            coerce_messages(messages),
+            budget=budget,
+            count=self.count_message,
+            persona_texts=tuple(self._persona_texts),
+        )
+        summary = None
+        if summarize is not None and plan.dropped:
+            summary = await arun_summarizer(summarize, summarizer_input(plan, tuple(self._persona_texts)))
+        return apply_plan(plan, summary)
+
+    def count_message(self, message: Message) -> int:
+        """Tokens of one message with the guard's tokenizer, template overhead and tool calls included."""
+        content = message.content
+        if message.tool_calls:
+            content += "".join(f"\n{c.name}({c.arguments})" for c in message.tool_calls)
+        key = (message.role, len(content), hash(content))  # str hashes are cached on the object
+        cached = self._counts.get(key)
+        if cached is None:
+            cached = self.tokenizer.count_messages([{"role": message.role, "content": content}])
+            self._counts[key] = cached
+            if len(self._counts) > _COUNT_CACHE:
+                self._counts.pop(next(iter(self._counts)))
+        return cached
+
+    def count_messages(self, messages: Sequence[Message]) -> int:
+        """Tokens of a message list (what :meth:`prepare` returns) with the guard's tokenizer."""
+        return sum(self.count_message(m) for m in messages)
+
+    # ------------------------------------------------------------------ threads and lifecycle
+
+    def state(self, thread_id: str) -> ThreadState | None:
+        """The thread's state as the store has it (or as this process last knew it during an outage)."""
+        local = self._threads.get(_check_thread_id(thread_id))
+        fetched = self._link.call("get_state", thread_id)
+        if isinstance(fetched, Failure):
+            return local.pending_state or local.state
+        return fetched  # type: ignore[no-any-return]
+
+    def forget(self, thread_id: str) -> None:
+        """Delete a thread: its checkpoints and state in the store and its in-process data."""
+        self._threads.drop(_check_thread_id(thread_id))
+        self._link.call("delete_thread", thread_id)
+
+    def close(self) -> None:
+        """Close the store if the guard opened it."""
+        if self._owns_store:
+            self.store.close()
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""
+        if self._owns_store:
+            await self.store.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"PersonaGuard({self._soul.name!r} {self._soul.version}, store={self.store.url!r})"
+
+    # ------------------------------------------------------------------ machinery
+
+    def _drive(self, flow: Flow[_T]) -> _T:
+        try:
+            op = next(flow)
+            while True:
+                if op[0] == "check":
+                    result: Any = self.detector.check(op[1], user_text=op[2], turn=op[3])
+                else:
+                    result = self._link.call(*op)
+                op = flow.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+
+    async def _adrive(self, flow: Flow[_T]) -> _T:
+        try:
+            op = next(flow)
+            while True:
+                if op[0] == "check":
+                    result: Any = await self.detector.acheck(op[1], user_text=op[2], turn=op[3])
+                else:
+                    result = await self._link.acall(*op)
+                op = flow.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+
+    def _flush_flow(self, thread_id: str, local: ThreadLocal) -> Flow[str | None]:
+        """Write what a store outage held back; returns the error if the store is still failing."""
+        if not local.has_pending:
+            return None
+        pending = local.pending_state
+        if pending is not None:
+
+            def catch_up(current: ThreadState) -> ThreadState:
+                return pending if pending.turn >= current.turn else current
+
+            written = yield ("update_state", thread_id, catch_up)
+            if isinstance(written, Failure):
+                return written.error
+            local.pending_state = None
+            local.state = written
+        while local.pending_checkpoints:
+            put = yield ("put", local.pending_checkpoints[0])
+            if isinstance(put, Failure):
+                return put.error
+            local.pending_checkpoints.popleft()
+        logger.info("thread %s caught up with the checkpoint store", thread_id)
+        return None
+
+    def _serve(self) -> tuple[Soul, str | None]:
+        soul, error, changed = self._watch.check()
+        if changed:
+            self._soul = soul
+            if not self._custom_detector:
+                self._detector = None
+            self._packs.clear()
+        return self._soul, error
+
+    def _pack(self, soul: Soul, budget: int | None) -> PackResult:
+        key = (soul.digest, budget)
+        result = self._packs.get(key)
+        if result is not None:
+            return result
+        if budget is not None:
+            result = pack(soul, budget=budget, tokenizer=self.tokenizer, fallback=self.fallback)
+        elif self.context_window is not None:
+            result = pack(
+                soul,
+                context_window=self.context_window,
+                reserve=self.reserve,
+                tokenizer=self.tokenizer,
+                fallback=self.fallback,
+            )
+        else:
+            result = pack(soul, budget=_UNBOUNDED_BUDGET, tokenizer=self.tokenizer, fallback=self.fallback)
+        self._packs[key] = result
+        while len(self._packs) > 16:
+            self._packs.popitem(last=False)
+        if result.text not in self._persona_texts:
+            self._persona_texts.appendleft(result.text)
+        return result
+
+    def _full_pack(self, soul: Soul, history: Sequence[Message], app_pieces: Sequence[str]) -> PackResult:
+        """The persona at full fidelity for the budget this call really has left."""
+        normal = self._pack(soul, None)
+        if self.context_window is None or not normal.degraded:
+            return normal
+        used = self.count_messages(history) + sum(self.tokenizer.count(p) for p in app_pieces)
+        available = self.context_window - self.reserve.generation - used - 256
+        budget = available // 256 * 256
+        if budget <= normal.budget:
+            return normal
+        return self._pack(soul, budget)
+
+    def _report_degraded(self, thread_id: str, local: ThreadLocal, result: PackResult) -> None:
+        if not result.degraded:
+            return
+        tag = f"{result.budget}:{hash(result.text)}"
+        if local.degraded_reported != tag:
+            local.degraded_reported = tag
+            self._events.emit("on_pack_degraded", thread_id=thread_id, result=result)
+
+    def _anchor_from(self, soul: Soul, good: Any, local: ThreadLocal) -> tuple[str, ...]:
+        if isinstance(good, Checkpoint) and good.persona == soul.name and good.exemplars:
+            return good.exemplars[-max(1, self.policy.exemplars) :]
+        return tuple(local.exemplars)
+
+    def _announce(self, decision: Decision, span: Any) -> None:
+        span.set_attribute("soulkeeper.action", decision.action)
+        span.set_attribute("soulkeeper.level", decision.level)
+        span.set_attribute("soulkeeper.score", decision.score)
+        span.set_attribute("soulkeeper.turn_score", decision.report.score)
+        span.set_attribute("soulkeeper.turn", decision.turn)
+        span.set_attribute("soulkeeper.violations", len(decision.report.violations))
+        span.set_attribute("soulkeeper.rules", list(decision.report.rule_ids))
+        if decision.store_error:
+            span.set_attribute("soulkeeper.store_error", decision.store_error)
+        if decision.integrity_error:
+            span.set_attribute("soulkeeper.integrity_error", decision.integrity_error)
+        tid = decision.thread_id
+        if decision.action == "ok":
+            logger.debug("thread %s turn %d: ok (score %.3f)", tid, decision.turn, decision.score)
+            return
+        rules = ", ".join(decision.report.rule_ids) or "-"
+        log = logger.debug if decision.action == "warn" else logger.info
+        log(
+            "thread %s turn %d: %s (score %.3f, level %s, rules %s)",
+            tid,
+            decision.turn,
+            decision.action,
+            decision.score,
+            decision.level,
+            rules,
+        )
+        self._events.emit("on_drift", thread_id=tid, decision=decision)
+        if decision.action in ("reinject", "retry"):
+            self._events.emit("on_reinject", thread_id=tid, decision=decision)
+        if decision.level == "restore" and decision.action in ("restore", "retry"):
+            self._events.emit("on_restore", thread_id=tid, decision=decision)
