@@ -346,11 +346,11 @@ def _fallback_or_raise(
     fallback: bool,
     warnings: list[str],
 ) -> PackResult:
-    where = f"{context_window} context - {reserve.total} reserved" if context_window is not None else "given"
+    where = f" ({context_window} context - {reserve.total} reserved)" if context_window is not None else ""
     label = _tier1_label(plan)
+    markers = " plus the marker naming what is left out" if plan.files else ""
     explanation = (
-        f"tier 1 ({label}, with the markers naming what is left out) needs {required} tokens with "
-        f"{tok.name}, but the budget is {limit} ({where})"
+        f"tier 1 ({label}){markers} needs {required} tokens with {tok.name}, but the budget is {limit}{where}"
     )
     line = fallback_line(plan.display_name, plan.rules, limit, tok.count) if fallback else None
     if line is None:
@@ -363,7 +363,7 @@ def _fallback_or_raise(
     entries = fallback_entries(plan, entry)
     message = (
         f"Persona exceeds this model's budget: only a one-line identity was packed because {explanation}; "
-        f"{label} and everything else were left out"
+        "everything else was left out"
     )
     warnings.append(message)
     labels = tuple(e.path for e in entries if e.heading is None and e.status == "dropped")

@@ -130,14 +130,37 @@ def _assign(files: Mapping[str, Any], tiers: Sequence[Tier]) -> list[list[Any]]:
     return out
 
 
-def _sections(soul_file: Any) -> list[tuple[str, int, str]]:
-    sections = [(s.heading, s.level, s.text) for s in soul_file.sections if s.text.strip()]
-    if not sections and soul_file.text.strip():
-        sections = [("", 0, soul_file.text.strip())]
-    return sections
+def _sections(
+    soul_file: Any, priorities: Mapping[str, int], carry: bool
+) -> list[tuple[str, int, str, int, bool]]:
+    """(heading, level, text, class, carried) per section, classified on the file's own headings.
+
+    A bare heading (a title, or ``## Stories`` right before its ``###`` sub-sections) is merged into the
+    section after it, so it is never packed on its own.
+    """
+    raw = [(s.heading, s.level, s.text.strip("\n")) for s in soul_file.sections if s.text.strip()]
+    if not raw:
+        text = soul_file.text.strip()
+        return [("", 0, text, 0, False)] if text else []
+    classes = classify_sections(((h, lvl) for h, lvl, _ in raw), priorities)
+    carried = _carried(raw) if carry else [False] * len(raw)
+    out: list[tuple[str, int, str, int, bool]] = []
+    pending = ""
+    for (heading, level, text), cls, flag in zip(raw, classes, carried, strict=True):
+        if pending:
+            text = f"{pending}\n\n{text}"
+            pending = ""
+        if heading and "\n" not in text.strip() and not flag:
+            pending = text
+            continue
+        out.append((heading, level, text, cls, flag))
+    if pending:
+        heading, level, _ = raw[-1]
+        out.append((heading, level, pending, classes[-1], False))
+    return out
 
 
-def _carried(sections: list[tuple[str, int, str]]) -> list[bool]:
+def _carried(sections: Sequence[tuple[str, int, str]]) -> list[bool]:
     """RULES.md "Must Never" sections (and their sub-sections): the digest already carries them."""
     flags: list[bool] = []
     inside: int | None = None
@@ -183,20 +206,18 @@ def prepare(
             line = identity_line(soul.display_name, rules)
             slots.append(Fixed(IDENTITY_LINE_PATH, number, line, count(line)))
         for soul_file in group:
-            sections = _sections(soul_file)
+            sections = _sections(soul_file, priorities, carry and soul_file.role == "rules")
             if not sections:
                 continue
             if tier.immune:
-                counted = tuple((heading, count(text)) for heading, _, text in sections)
-                text = JOINER.join(text for _, _, text in sections)
+                counted = tuple((heading, count(text)) for heading, _, text, _, _ in sections)
+                text = JOINER.join(text for _, _, text, _, _ in sections)
                 slots.append(Fixed(soul_file.path, number, text, count(text), counted))
                 continue
-            flags = _carried(sections) if carry and soul_file.role == "rules" else [False] * len(sections)
-            classes = classify_sections(((h, lvl) for h, lvl, _ in sections), priorities)
             file_index = len(files)
             carried: list[tuple[str, int]] = []
             kept_texts: list[str] = []
-            for pos, ((heading, _, text), cls, flag) in enumerate(zip(sections, classes, flags, strict=True)):
+            for pos, (heading, _, text, cls, flag) in enumerate(sections):
                 tokens = count(text)
                 if flag:
                     carried.append((heading, tokens))

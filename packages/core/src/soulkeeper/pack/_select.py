@@ -1,16 +1,18 @@
-"""Choosing what fits: a greedy pass in a fixed order, then one sentence-boundary cut.
+"""Choosing what fits: one greedy pass in a fixed order, with at most one sentence-boundary cut.
 
 The decisions, in order, each taken iff the packed text would stay within the budget:
 
 1. everything, whole;
 2. per budgeted tier, in order: the whole tier; otherwise each section in rank order (class, file,
-   position), skipping those that do not fit;
-3. the leftover goes to the first section left out (in rank order), cut after its last sentence that fits.
+   position), skipping those that do not fit. The first section that does not fit whole and can be
+   cut (class 0-2: rules, voice, unclassified; examples and stories are kept whole or not at all) is
+   cut after its last sentence that fits, if at least one sentence past its heading fits.
 
-Every test compares a budget-independent cost of a candidate state with the budget, so for two budgets
-the first decision that differs is a "yes" for the larger one: a larger budget never keeps less of
-what ranks first. Costs are the pieces' own counts plus joiners plus the exact markers; the caller
-counts the final text and repairs the rare case where the tokenizer merges across a joiner.
+Every test compares a budget-independent cost of a candidate state with the budget, and a cut keeps the
+most sentences that fit, so for two budgets the first decision that differs is a "yes" (or a longer
+cut) for the larger one: a larger budget never keeps less of what ranks first. Costs are the pieces'
+own counts plus joiners plus the exact markers; the caller counts the final text and repairs the rare
+case where the tokenizer merges across a joiner.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from soulkeeper.pack._plan import JOINER, Fixed, Plan, PlanFile, Unit
+from soulkeeper.pack._priority import UNMATCHED
 from soulkeeper.pack._sentences import sentence_prefixes
 from soulkeeper.pack._types import Status
 
 __all__ = ["Cut", "Selection", "closing_marker", "heading_label", "partial_marker", "render", "select"]
 
 _MAX_LISTED = 3
+MAX_CUT_CLASS = UNMATCHED
+"""Sections of a higher class (examples, stories) are never cut: half an anecdote is worth nothing."""
 
 
 def heading_label(heading: str) -> str:
@@ -140,37 +145,37 @@ def select(plan: Plan, budget: int) -> tuple[Selection | None, int]:
         return Selection(frozenset(everything), None, cost), minimum
     kept: set[int] = set()
     cost = minimum
+    cut: Cut | None = None
     for tier in plan.tiers:
         tier_units = [u for u in plan.units if u.tier == tier]
         trial = kept | {u.rank for u in tier_units}
-        trial_cost = state.total(trial, None)
+        trial_cost = state.total(trial, cut)
         if trial_cost <= budget:
             kept, cost = trial, trial_cost
             continue
         for unit in tier_units:
             trial = kept | {unit.rank}
-            trial_cost = state.total(trial, None)
+            trial_cost = state.total(trial, cut)
             if trial_cost <= budget:
                 kept, cost = trial, trial_cost
-    cut, cut_cost = _cut(state, kept, budget)
-    if cut is not None:
-        cost = cut_cost
+            elif cut is None and unit.pclass <= MAX_CUT_CLASS:
+                found = _cut(state, kept, unit, budget)
+                if found is not None:
+                    cut, cost = found
     return Selection(frozenset(kept), cut, cost), minimum
 
 
-def _cut(state: _State, kept: set[int], budget: int) -> tuple[Cut | None, int]:
-    first = next((u for u in state.plan.units if u.rank not in kept), None)
-    if first is None:
-        return None, 0
-    prefixes = sentence_prefixes(first.text)[:-1]
-    if first.heading:
+def _cut(state: _State, kept: set[int], unit: Unit, budget: int) -> tuple[Cut, int] | None:
+    """``unit`` cut after its last sentence that fits (at least one sentence past the heading)."""
+    prefixes = sentence_prefixes(unit.text)[:-1]
+    if unit.heading:
         prefixes = prefixes[1:]  # the heading line alone is not worth packing
-    best: tuple[Cut | None, int] = (None, 0)
+    best: tuple[Cut, int] | None = None
     low, high = 0, len(prefixes) - 1
     while low <= high:
         middle = (low + high) // 2
         text = prefixes[middle]
-        cut = Cut(first.rank, text, state.plan.count(text))
+        cut = Cut(unit.rank, text, state.plan.count(text))
         cost = state.total(kept, cut)
         if cost <= budget:
             best = (cut, cost)
