@@ -78,10 +78,8 @@ class TcpProxy:
         """Stop listening and close every open connection, as if the server went away."""
         with self._lock:
             if self._listener is not None:
-                try:  # wakes the thread blocked in accept(); close() alone would not on Linux
+                with contextlib.suppress(OSError):  # wakes accept(); close() alone would not on Linux
                     self._listener.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 self._listener.close()
                 self._listener = None
             sockets, self._sockets = self._sockets, []
