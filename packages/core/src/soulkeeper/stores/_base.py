@@ -83,6 +83,11 @@ class CheckpointStore(ABC):
     def delete_thread(self, thread_id: str) -> int:
         """Delete a thread's checkpoints and state; return how many checkpoints were deleted."""
 
+    @abstractmethod
+    def prune(self, thread_id: str, *, keep: int) -> int:
+        """Delete all but the thread's newest ``keep`` checkpoints, always sparing its newest known-good
+        one (the restore point); return how many were deleted."""
+
     # ------------------------------------------------------------------ thread state
 
     @abstractmethod
@@ -167,6 +172,11 @@ class CheckpointStore(ABC):
         """Async :meth:`delete_thread`."""
         return await self._run(self.delete_thread, thread_id)
 
+    async def aprune(self, thread_id: str, *, keep: int) -> int:
+        """Async :meth:`prune`."""
+        check_keep(keep)
+        return await self._run(lambda: self.prune(thread_id, keep=keep))
+
     async def aget_state(self, thread_id: str) -> ThreadState | None:
         """Async :meth:`get_state`."""
         return await self._run(self.get_state, thread_id)
@@ -178,6 +188,11 @@ class CheckpointStore(ABC):
     async def aupdate_state(self, thread_id: str, fn: StateUpdate) -> ThreadState:
         """Async :meth:`update_state` (``fn`` is a plain function)."""
         return await self._run(self.update_state, thread_id, fn)
+
+
+def check_keep(keep: int) -> None:
+    if keep < 0:
+        raise ValueError(f"keep must be >= 0, got {keep}")
 
 
 def check_migration_name(cls: type[CheckpointStore], upto: str | None) -> None:

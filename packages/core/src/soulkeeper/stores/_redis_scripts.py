@@ -50,3 +50,19 @@ if revision ~= tonumber(ARGV[1]) then return -1 end
 redis.call('HSET', KEYS[1], 'revision', revision + 1, 'data', ARGV[2])
 return revision + 1
 """
+
+# KEYS: checkpoints hash, order zset, good zset.  ARGV: keep.  Returns how many were deleted.
+PRUNE = """
+local restore_point = redis.call('ZREVRANGE', KEYS[3], 0, 0)[1]
+local old = redis.call('ZREVRANGE', KEYS[2], tonumber(ARGV[1]), -1)
+local count = 0
+for _, id in ipairs(old) do
+  if id ~= restore_point then
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('ZREM', KEYS[3], id)
+    count = count + 1
+  end
+end
+return count
+"""

@@ -9,6 +9,7 @@ from soulkeeper.stores._base import (
     CheckpointStore,
     StateUpdate,
     apply_update,
+    check_keep,
     check_limit,
     closed_error,
 )
@@ -87,6 +88,20 @@ class MemoryStore(CheckpointStore):
                 del self._ids[checkpoint.id]
             self._states.pop(thread_id, None)
             return len(items)
+
+    def prune(self, thread_id: str, *, keep: int) -> int:
+        check_keep(keep)
+        with self._lock:
+            self._check_open()
+            items = self._checkpoints.get(thread_id, [])
+            good = next((cp for cp in reversed(items) if cp.known_good), None)
+            kept = [cp for n, cp in enumerate(items) if n >= len(items) - keep or cp is good]
+            for checkpoint in items:
+                if not any(checkpoint is k for k in kept):
+                    del self._ids[checkpoint.id]
+            if items:
+                self._checkpoints[thread_id] = kept
+            return len(items) - len(kept)
 
     def get_state(self, thread_id: str) -> ThreadState | None:
         with self._lock:

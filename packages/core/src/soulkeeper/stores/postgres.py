@@ -21,6 +21,7 @@ from soulkeeper.stores._base import (
     CheckpointStore,
     StateUpdate,
     apply_update,
+    check_keep,
     check_limit,
     check_migration_name,
     closed_error,
@@ -55,6 +56,11 @@ class _SQL:
         )
         self.newest_good = f(
             "SELECT seq, data FROM {} WHERE thread_id = %s AND known_good ORDER BY seq DESC LIMIT 1"
+        ).format(cps)
+        self.prune = f(
+            "DELETE FROM {0} WHERE thread_id = %s "
+            "AND seq NOT IN (SELECT seq FROM {0} WHERE thread_id = %s ORDER BY seq DESC LIMIT %s) "
+            "AND seq <> COALESCE((SELECT MAX(seq) FROM {0} WHERE thread_id = %s AND known_good), -1)"
         ).format(cps)
         self.delete_cps = f("DELETE FROM {} WHERE thread_id = %s").format(cps)
         self.delete_state = f("DELETE FROM {} WHERE thread_id = %s").format(state)
@@ -225,6 +231,11 @@ class PostgresStore(CheckpointStore):
             db.execute(self._sql.delete_state, (thread_id,))
         return count
 
+    def prune(self, thread_id: str, *, keep: int) -> int:
+        check_keep(keep)
+        with self._conn("prune") as db:
+            return db.execute(self._sql.prune, (thread_id, thread_id, keep, thread_id)).rowcount
+
     def get_state(self, thread_id: str) -> ThreadState | None:
         with self._conn("get_state") as db:
             return _state(db.execute(self._sql.get_state, (thread_id,)).fetchone())
@@ -342,6 +353,11 @@ class PostgresStore(CheckpointStore):
             count = (await db.execute(self._sql.delete_cps, (thread_id,))).rowcount
             await db.execute(self._sql.delete_state, (thread_id,))
         return count
+
+    async def aprune(self, thread_id: str, *, keep: int) -> int:
+        check_keep(keep)
+        async with self._aconn("prune") as db:
+            return (await db.execute(self._sql.prune, (thread_id, thread_id, keep, thread_id))).rowcount
 
     async def aget_state(self, thread_id: str) -> ThreadState | None:
         async with self._aconn("get_state") as db:

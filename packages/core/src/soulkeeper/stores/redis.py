@@ -25,6 +25,7 @@ from soulkeeper.stores._base import (
     CheckpointStore,
     StateUpdate,
     apply_update,
+    check_keep,
     check_limit,
     check_migration_name,
     closed_error,
@@ -95,7 +96,7 @@ class RedisStore(CheckpointStore):
             raise ValueError(f"{self.url}: {one_line(exc, secrets=self._secrets)}") from None
         self._scripts = {
             name: self._client.register_script(getattr(lua, name))
-            for name in ("PUT", "READ", "DELETE", "SET_STATE", "CAS_STATE")
+            for name in ("PUT", "READ", "DELETE", "PRUNE", "SET_STATE", "CAS_STATE")
         }
         with self._errors("connect"):
             self._client.ping()
@@ -156,6 +157,15 @@ class RedisStore(CheckpointStore):
     def delete_thread(self, thread_id: str) -> int:
         with self._errors("delete_thread"):
             return int(self._scripts["DELETE"](keys=self._all_keys(thread_id)))
+
+    def prune(self, thread_id: str, *, keep: int) -> int:
+        check_keep(keep)
+        with self._errors("prune"):
+            return int(
+                self._scripts["PRUNE"](
+                    keys=self._keys(thread_id, "checkpoints", "order", "good"), args=[keep]
+                )
+            )
 
     # ------------------------------------------------------------------ thread state
 
@@ -259,6 +269,13 @@ class RedisStore(CheckpointStore):
         _, scripts = self._aclient()
         with self._errors("delete_thread"):
             return int(await scripts["DELETE"](keys=self._all_keys(thread_id)))
+
+    async def aprune(self, thread_id: str, *, keep: int) -> int:
+        check_keep(keep)
+        _, scripts = self._aclient()
+        with self._errors("prune"):
+            keys = self._keys(thread_id, "checkpoints", "order", "good")
+            return int(await scripts["PRUNE"](keys=keys, args=[keep]))
 
     async def aget_state(self, thread_id: str) -> ThreadState | None:
         client, _ = self._aclient()

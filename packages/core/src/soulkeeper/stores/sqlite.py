@@ -18,6 +18,7 @@ from soulkeeper.stores._base import (
     CheckpointStore,
     StateUpdate,
     apply_update,
+    check_keep,
     check_limit,
     check_migration_name,
     closed_error,
@@ -31,6 +32,11 @@ __all__ = ["SQLiteStore"]
 Synchronous = Literal["off", "normal", "full", "extra"]
 
 _CHECKPOINT_COLUMNS = "seq, data"
+_PRUNE = (
+    "DELETE FROM soulkeeper_checkpoints WHERE thread_id = %s "
+    "AND seq NOT IN (SELECT seq FROM soulkeeper_checkpoints WHERE thread_id = %s ORDER BY seq DESC LIMIT %s) "
+    "AND seq <> COALESCE((SELECT MAX(seq) FROM soulkeeper_checkpoints WHERE thread_id = %s AND known_good), -1)"
+)
 
 
 class SQLiteStore(CheckpointStore):
@@ -214,6 +220,12 @@ class SQLiteStore(CheckpointStore):
                 "DELETE FROM soulkeeper_checkpoints WHERE thread_id = ?", (thread_id,)
             ).rowcount
             db.execute("DELETE FROM soulkeeper_thread_state WHERE thread_id = ?", (thread_id,))
+        return int(count)
+
+    def prune(self, thread_id: str, *, keep: int) -> int:
+        check_keep(keep)
+        with self._write() as db:
+            count = db.execute(_PRUNE.replace("%s", "?"), (thread_id, thread_id, keep, thread_id)).rowcount
         return int(count)
 
     # ------------------------------------------------------------------ thread state

@@ -190,6 +190,21 @@ class CheckpointStoreSuite:
         again = store.put(make_checkpoint("gone", 7))
         assert store.list("gone") == [again]
 
+    def test_prune_keeps_the_newest_and_the_restore_point(self, store: CheckpointStore) -> None:
+        """prune keeps the newest `keep` checkpoints plus the newest known-good one, and nothing else."""
+        stored = [store.put(make_checkpoint("t1", turn, known_good=turn in (1, 3))) for turn in range(10)]
+        other = store.put(make_checkpoint("t2", 0))
+        assert store.prune("t1", keep=4) == 5  # turns 0, 1, 2, 4, 5 go; 3 is the restore point
+        assert store.list("t1") == [*stored[6:][::-1], stored[3]]
+        assert store.latest_good("t1") == stored[3]
+        assert store.prune("t1", keep=4) == 0
+        assert store.prune("t1", keep=0) == 4
+        assert store.list("t1") == [stored[3]]
+        assert store.prune("nobody", keep=1) == 0
+        assert store.list("t2") == [other]
+        with pytest.raises(ValueError, match="keep"):
+            store.prune("t1", keep=-1)
+
     def test_round_trip_keeps_every_field(self, store: CheckpointStore) -> None:
         """Unicode, control characters, large exemplars, exact floats and timestamps read back unchanged."""
         exemplars = (
@@ -416,6 +431,7 @@ class AsyncCheckpointStoreSuite:
             assert await store.alist("t1", limit=1) == [newest]
             assert store.list("t1") == [newest, good]  # the sync view agrees
             assert await store.aput(make_checkpoint("t1", 9, id=newest.id)) == newest
+            assert await store.aprune("t1", keep=5) == 0
             assert await store.adelete_thread("t1") == 2
             assert await store.alist("t1") == []
 
