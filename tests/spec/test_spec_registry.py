@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from conftest import require_data
-
 from soulkeeper import Soul, SpecError, load_soul
 
 SOUL_MD = "# Fixture\n\n## Personality\n- steady\n"
@@ -61,7 +60,8 @@ def test_api_designer_loads_strict() -> None:
     """The spec-conforming registry soul passes strict loading."""
     soul = load_soul(require_data("souls", "api-designer"), strict=True)
     assert soul.manifest.spec_version == "0.5"
-    assert soul.manifest.author is not None and soul.manifest.author.github == "clawsouls"
+    assert soul.manifest.author is not None
+    assert soul.manifest.author.github == "clawsouls"
     assert soul.rules.identity.name == "API Designer"
     assert soul.rules.identity.emoji == "🔌"
 
@@ -69,7 +69,8 @@ def test_api_designer_loads_strict() -> None:
 def test_brad_rules_from_identity_bullets() -> None:
     """Brad's IDENTITY.md bullets give his name, a formal tone and match-the-user language."""
     soul = load_soul(require_data("souls", "brad"))
-    assert soul.manifest.author is not None and soul.manifest.author.name == "TomLeeLive"
+    assert soul.manifest.author is not None
+    assert soul.manifest.author.name == "TomLeeLive"
     assert soul.manifest.spec_version_inferred
     assert soul.rules.identity.name == "Brad"
     assert soul.rules.identity.role == "AI Development Partner"

@@ -39,8 +39,8 @@ def clean_relpath(
         raise SpecError(
             f"{field} is empty; give a path relative to the package folder", file=origin, line=line
         )
-    if "\x00" in path:
-        raise SpecError(f"{shown} contains a NUL character", file=origin, line=line)
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
+        raise SpecError(f"{shown} contains a control character; rename it", file=origin, line=line)
     if "\\" in path:
         raise SpecError(f"{shown} uses backslashes; write package paths with '/'", file=origin, line=line)
     if path.startswith("/") or _DRIVE.match(path):
@@ -156,6 +156,7 @@ def read_package(root: Path, limits: Limits) -> dict[str, bytes]:
             relpath = f"{prefix}{entry.name}"
             if is_ignored(relpath) or (entry.name in IGNORED_DIRS and entry.is_dir()):
                 continue
+            clean_relpath(relpath, origin=str(root))
             full = Path(entry.path)
             try:
                 if entry.is_symlink():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -93,10 +94,13 @@ class Soul:
         cls, files: Mapping[str, str | bytes], *, strict: bool = False, limits: Limits | None = None
     ) -> Soul:
         """Build a persona from in-memory files (``{"soul.json": "...", "SOUL.md": "..."}``), same validation."""
-        raw = normalise_files(files)
-        soul = cls(build_parts(raw, limits=limits or DEFAULT_LIMITS, where="<in-memory package>"), root=None)
-        if strict:
-            soul._raise_if_invalid()
+        with _one_line_errors():
+            raw = normalise_files(files)
+            soul = cls(
+                build_parts(raw, limits=limits or DEFAULT_LIMITS, where="<in-memory package>"), root=None
+            )
+            if strict:
+                soul._raise_if_invalid()
         return soul
 
     # ------------------------------------------------------------ identity
@@ -178,14 +182,34 @@ def load_soul(
     Unusable input (missing or malformed files, unsafe paths, over-size files) always raises
     :class:`SpecError` with one line naming the file, the line and what to do. Reading never writes.
     """
-    root = package_root(path)
-    raw = read_package(root, limits or DEFAULT_LIMITS)
-    if verify_key is not None or expect_digest is not None:
-        _verify(root, raw, verify_key=verify_key, expect_digest=expect_digest)
-    soul = Soul(build_parts(raw, limits=limits or DEFAULT_LIMITS, where=root), root=root)
-    if strict:
-        soul._raise_if_invalid()
+    with _one_line_errors():
+        root = package_root(path)
+        raw = read_package(root, limits or DEFAULT_LIMITS)
+        if verify_key is not None or expect_digest is not None:
+            _verify(root, raw, verify_key=verify_key, expect_digest=expect_digest)
+        soul = Soul(build_parts(raw, limits=limits or DEFAULT_LIMITS, where=root), root=root)
+        if strict:
+            soul._raise_if_invalid()
     return soul
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _escape(text: str) -> str:
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Re-raise a SpecError whose text holds a newline or control character (from a user's value) escaped."""
+    try:
+        yield
+    except SpecError as exc:
+        if not _CONTROL.search(str(exc)):
+            raise
+        file = _escape(exc.file) if exc.file is not None else None
+        raise SpecError(_escape(exc.reason), file=file, line=exc.line) from None
 
 
 def _verify(
