@@ -90,3 +90,39 @@ def test_missing_extra_names_the_pip_extra(blocked: str, url: str, extra: str) -
     )
     assert f'pip install "soulkeeper[{extra}]"' in result.stdout
     assert issubclass(MissingExtraError, ImportError)
+
+
+def test_importing_stores_loads_no_optional_driver_or_pytest() -> None:
+    """import soulkeeper.stores (and soulkeeper.testing) pulls in neither psycopg, redis nor pytest."""
+    code = (
+        "import sys, soulkeeper, soulkeeper.stores, soulkeeper.testing\n"
+        "print(sorted(m for m in ('psycopg', 'psycopg_pool', 'redis', 'pytest') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_public_names_are_pinned() -> None:
+    """soulkeeper.stores exports exactly its documented names, each importable."""
+    import soulkeeper.stores as stores
+
+    assert stores.__all__ == [
+        "MAX_EXEMPLARS",
+        "MAX_EXEMPLAR_CHARS",
+        "Checkpoint",
+        "CheckpointStore",
+        "MemoryStore",
+        "PostgresStore",
+        "RedisStore",
+        "SQLiteStore",
+        "StateUpdate",
+        "ThreadState",
+        "open_store",
+        "redact_url",
+        "store_factories",
+        "trim_exemplars",
+    ]
+    for name in stores.__all__:
+        assert getattr(stores, name) is not None
