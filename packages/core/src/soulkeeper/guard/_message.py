@@ -154,9 +154,13 @@ def coerce_message(value: Any) -> Message | None:
     if isinstance(value, str | bytes):
         text = text_of(value)
         return Message(role="user", content=text) if text else None
+    try:
+        is_object = not isinstance(value, Mapping) and (hasattr(value, "role") or hasattr(value, "type"))
+    except Exception:  # a property that raises
+        return None
     if isinstance(value, Mapping):
         get = value.get
-    elif hasattr(value, "role") or hasattr(value, "type"):
+    elif is_object:
 
         def get(key: str, default: Any = None) -> Any:
             try:

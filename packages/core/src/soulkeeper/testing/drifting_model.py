@@ -55,10 +55,10 @@ _KO_TOPICS = ("배포", "로그", "설정", "테스트", "모니터링", "데이
 _EN_REPLIES = (
     "Regarding {topic}, the recommended procedure is to verify the current state and then to apply the "
     "change in small, reversible increments. Further detail can be provided upon request.",
-    "Understood. For {topic}, the recent changes should be examined first and compared with the expected "
-    "behaviour. A summary of the findings will follow.",
-    "Certainly. {Topic} appears consistent at present. The remaining task is a review of the boundary "
-    "conditions, which can be prepared next.",
+    "Understood. For {topic}, the recent modifications should be examined first and compared against the "
+    "documented behaviour; a written summary of the findings will follow.",
+    "Certainly. The current state of {topic} is consistent with the documented configuration. The "
+    "remaining task is a systematic review of the boundary conditions.",
     "The review of {topic} is complete. The recommended course is to proceed in stages, verifying each "
     "stage against the documented acceptance criteria before continuing.",
 )
@@ -307,5 +307,8 @@ class DriftingChatModel:
         if "emoji" in broken:
             body += " " + rng.choice(("🎉", "🚀", "😊", "✨"))
         if first_turn and self._greeting and not self._greeting.startswith("/") and not broken:
+            if lang == "en":  # the most formal template: a greeting makes any reply read less formal
+                topic = _EN_TOPICS[i % len(_EN_TOPICS)]
+                body = _EN_REPLIES[0].format(topic=topic, Topic=topic)
             body = f"{self._greeting} {body}"
         return body
