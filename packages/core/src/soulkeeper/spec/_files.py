@@ -144,10 +144,11 @@ def read_package(root: Path, limits: Limits) -> dict[str, bytes]:
         raise SpecError(f"cannot be read: {exc.strerror or exc}", file=root) from None
     files: dict[str, bytes] = {}
     total = 0
-    pending: list[tuple[Path, str]] = [(root, "")]
-    visited: set[Path] = {base}
+    # each folder carries the real paths of its ancestors: a link back to one is a loop (an error), while
+    # a link to a sibling folder lists its files under the link's path too (as soulkeeper.integrity does)
+    pending: list[tuple[Path, str, frozenset[Path]]] = [(root, "", frozenset({base}))]
     while pending:
-        folder, prefix = pending.pop()
+        folder, prefix, ancestors = pending.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as exc:
@@ -178,9 +179,11 @@ def read_package(root: Path, limits: Limits) -> dict[str, bytes]:
                 raise SpecError(f"cannot be read: {exc.strerror or exc}", file=relpath) from None
             if stat.S_ISDIR(mode):
                 resolved = target.resolve()
-                if resolved not in visited:
-                    visited.add(resolved)
-                    pending.append((full, relpath + "/"))
+                if resolved in ancestors:
+                    raise SpecError(
+                        "is a symbolic link loop (it points at a folder above it); remove it", file=relpath
+                    )
+                pending.append((full, relpath + "/", ancestors | {resolved}))
                 continue
             if not stat.S_ISREG(mode):
                 raise SpecError("is not a regular file (device, socket or pipe); remove it", file=relpath)
