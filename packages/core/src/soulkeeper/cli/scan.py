@@ -20,7 +20,7 @@ _LEVEL_STYLE = {"ok": "green", "warn": "yellow", "reinject": "dark_orange", "res
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One assistant message of a transcript, with the user message it answers."""
+    """One assistant message of a transcript, with the user message it answers (turns count from 1)."""
 
     turn: int
     line: int
@@ -67,7 +67,7 @@ def read_transcript(path: Path) -> list[Turn]:
         if role in ("user", "human"):
             user_text = content
         elif role in ("assistant", "ai"):
-            turns.append(Turn(len(turns), number, content, user_text))
+            turns.append(Turn(len(turns) + 1, number, content, user_text))
             user_text = None
     return turns
 

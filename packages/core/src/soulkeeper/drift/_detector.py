@@ -120,7 +120,11 @@ class _Registrar(Protocol):
 
 
 def available_detectors(plugin_manager: pluggy.PluginManager | None = None) -> dict[str, type[Detector]]:
-    """Every detector class registered through the ``register_detectors`` hook, by name."""
+    """Every detector class registered through the ``register_detectors`` hook, by name.
+
+    Built-in detectors come first in their fixed order, then plugins' detectors sorted by name; a
+    :class:`DriftDetector` runs them (and reports their violations) in this order.
+    """
     if plugin_manager is None:
         from soulkeeper.plugins import default_plugin_manager
 
@@ -136,7 +140,13 @@ def available_detectors(plugin_manager: pluggy.PluginManager | None = None) -> d
 
     registrar: _Registrar = register
     plugin_manager.hook.register_detectors(register=registrar)
-    return found
+    # a stable order: the built-ins in their own order, then plugins' detectors by name
+    ordered = sorted(found.values(), key=lambda c: (_third_party(c), c.name if _third_party(c) else ""))
+    return {c.name: c for c in ordered}
+
+
+def _third_party(cls: type[Detector]) -> bool:
+    return not cls.__module__.startswith("soulkeeper.")
 
 
 class DriftDetector:
@@ -208,14 +218,15 @@ class DriftDetector:
         :param text: the assistant's response.
         :param user_text: the user message it answers: needed for ``language: match_user`` and to
             report identity-override attempts as input events.
-        :param turn: the 0-based index of this response among the assistant's responses in the
-            conversation (0 = the first response); the greeting rule is checked only on turn 0, and
-            not at all when ``turn`` is ``None``.
+        :param turn: which assistant response of the conversation this is, counted from 1 as
+            :class:`soulkeeper.PersonaGuard` counts (the first response is turn 1; 0 is read as the
+            first response too). The greeting rule is checked on the first response only, and not at
+            all when ``turn`` is ``None``.
         """
         if not isinstance(text, str):
             raise TypeError(f"check() needs the response text as str, got {type(text).__name__}")
         if turn is not None and turn < 0:
-            raise ValueError(f"turn is a 0-based index, got {turn}")
+            raise ValueError(f"turn counts assistant responses from 1, got {turn}")
         ctx = CheckContext(text, rules=self.rules, user_text=user_text, turn=turn)
         violations: list[Violation] = []
         events: list[InputEvent] = []

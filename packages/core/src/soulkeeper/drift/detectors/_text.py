@@ -29,7 +29,11 @@ def strip_code(text: str) -> str:
     return _CODE.sub(lambda m: " " * len(m.group()), text)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’」』)\]]*\s+|\n+")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])[\"'”’」』)\]]*\s+"  # Latin final punctuation, then space
+    r"|(?<=[。！？])[\"'”’」』)\]]*\s*"  # CJK final punctuation needs no space
+    r"|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)"  # paragraphs and list items; a wrapped line is not a break
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,7 @@ class Sentence:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split into sentences on final punctuation followed by space, and on line breaks."""
+    """Split into sentences on final punctuation, blank lines and list items (not on wrapped lines)."""
     result: list[Sentence] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -53,8 +57,10 @@ def sentences(text: str) -> list[Sentence]:
 
 
 def letters(text: str) -> int:
-    """How many letters (any script) the text has."""
-    return sum(1 for c in text if c.isalpha())
+    """How many letters the text has, a CJK character (Hangul, kana, Han) counting as two Latin letters."""
+    if text.isascii():
+        return sum(1 for c in text if c.isalpha())
+    return sum(2 if c >= "\u2e80" or "\u1100" <= c <= "\u11ff" else 1 for c in text if c.isalpha())
 
 
 def _script_ratio(text: str, lo_hi: tuple[tuple[int, int], ...]) -> float:

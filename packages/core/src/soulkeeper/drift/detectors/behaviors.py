@@ -1,8 +1,8 @@
 """Behaviours: the required first-turn greeting, the error-message template, the status format, length.
 
-Turn numbering: ``turn`` is the 0-based index of the response among the assistant's responses in the
-conversation, so the greeting rule applies to ``turn == 0`` only (and is skipped when the caller does
-not pass a turn).
+Turn numbering: ``turn`` counts the assistant's responses from 1, as :class:`soulkeeper.PersonaGuard`
+does, so the greeting rule applies to the first response, ``turn == 1`` (``turn == 0`` is read as the
+first response too, for callers that count from zero); it is skipped when the caller passes no turn.
 
 A response "looks like an error report" when its first sentence mentions an error or failure
 (:data:`ERROR_WORDS`, en/ko/ja); such a response must match ``behaviors.error_format``, a template whose
@@ -85,7 +85,12 @@ class Behaviors(Detector):
         found: list[Violation] = []
         text = ctx.text
         body = text.strip()
-        if self._greeting is not None and ctx.turn == 0 and not self._greeting.match(body):
+        if (
+            self._greeting is not None
+            and ctx.turn is not None
+            and ctx.turn <= 1
+            and not self._greeting.match(body)
+        ):
             found.append(
                 self.violation(
                     "behaviors.greeting",

