@@ -199,3 +199,27 @@ def test_postgres_unreachable_at_open_is_a_store_error() -> None:
     assert "s3cret-pw" not in str(info.value)
     assert "\n" not in str(info.value)
     assert time.monotonic() - started < 10
+
+
+def test_redis_ttl_expires_idle_threads_whole(redis_server: RedisServer) -> None:
+    """With ?ttl= every write refreshes the expiry of all of a thread's keys; an idle thread vanishes whole."""
+    import redis
+
+    url = f"redis://:s3cret-pw@127.0.0.1:{redis_server.port}/0?ttl=2&prefix=ttl"
+    with open_store(url) as store:
+        store.put(Checkpoint(thread_id="idle", persona="p", known_good=True))
+        store.update_state("idle", _bump)
+        client = redis.Redis(port=redis_server.port, password="s3cret-pw")
+        keys = list(client.scan_iter(match="ttl:thread:idle:*"))
+        assert len(keys) == 5
+        assert all(0 < client.ttl(key) <= 2 for key in keys)
+        time.sleep(1.2)
+        store.set_state(ThreadState(thread_id="idle", turn=5))  # a write refreshes every key
+        assert all(client.ttl(key) > 1 for key in keys)
+        deadline = time.monotonic() + 10
+        while list(client.scan_iter(match="ttl:thread:idle:*")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert list(client.scan_iter(match="ttl:thread:idle:*")) == []
+        assert store.latest("idle") is None
+        assert store.get_state("idle") is None
+        client.close()

@@ -131,3 +131,15 @@ def test_bad_sqlite_urls_and_files_fail_clearly(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match=r"junk\.db"):
         open_store(f"sqlite:///{junk}")
+
+
+def test_corrupt_rows_raise_store_error(tmp_path: Path) -> None:
+    """A row whose JSON was damaged outside soulkeeper reads as a StoreError naming the problem."""
+    url = f"sqlite:///{tmp_path / 'corrupt.db'}"
+    with open_store(url) as store:
+        store.put(Checkpoint(thread_id="t", persona="p"))
+    with sqlite3.connect(tmp_path / "corrupt.db") as raw:
+        raw.execute("UPDATE soulkeeper_checkpoints SET data = '{\"thread_id\": 7}'")
+    raw.close()
+    with open_store(url) as store, pytest.raises(StoreError, match="corrupt Checkpoint record"):
+        store.latest("t")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from soulkeeper.errors import StoreError
 
 __all__ = [
     "MAX_EXEMPLARS",
@@ -23,6 +26,8 @@ MAX_EXEMPLAR_CHARS = 4000
 """At most this many characters per exemplar."""
 MAX_THREAD_ID_CHARS = 512
 MAX_VIOLATED_RULES = 64
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 def _now() -> datetime:
@@ -45,6 +50,15 @@ def _check_thread_id(value: str) -> str:
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _parse(cls: type[_M], data: str | bytes) -> _M:
+    try:
+        return cls.model_validate_json(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem.get("loc", ())) or "record"
+        raise StoreError(f"corrupt {cls.__name__} record in the store: {where}: {problem['msg']}") from None
 
 
 def trim_exemplars(texts: Iterable[str]) -> tuple[str, ...]:
@@ -107,8 +121,11 @@ class Checkpoint(BaseModel):
 
     @classmethod
     def from_json(cls, data: str | bytes, *, seq: int | None = None) -> Checkpoint:
-        """Rebuild a checkpoint from :meth:`to_json` output, attaching the store's ``seq``."""
-        checkpoint = cls.model_validate_json(data)
+        """Rebuild a checkpoint from :meth:`to_json` output, attaching the store's ``seq``.
+
+        :raises soulkeeper.StoreError: the record is not a valid checkpoint (a corrupt row).
+        """
+        checkpoint = _parse(cls, data)
         return checkpoint if seq is None else checkpoint.model_copy(update={"seq": int(seq)})
 
 
@@ -146,8 +163,11 @@ class ThreadState(BaseModel):
 
     @classmethod
     def from_json(cls, data: str | bytes, *, revision: int) -> ThreadState:
-        """Rebuild a state from :meth:`to_json` output and the store's revision."""
-        return cls.model_validate_json(data).model_copy(update={"revision": int(revision)})
+        """Rebuild a state from :meth:`to_json` output and the store's revision.
+
+        :raises soulkeeper.StoreError: the record is not a valid thread state (a corrupt row).
+        """
+        return _parse(cls, data).model_copy(update={"revision": int(revision)})
 
     def stamped(self, revision: int) -> ThreadState:
         """A copy as the store writes it: the given revision, ``updated_at`` now."""

@@ -1,9 +1,25 @@
-"""Lua scripts the Redis store runs, so each operation is atomic on the server."""
+"""Lua scripts the Redis store runs, so each operation is atomic on the server.
+
+Write scripts get all five keys of a thread (checkpoints hash, order zset, good zset, seq counter, state
+hash) and a TTL as their last argument: with a TTL above 0, every write refreshes the expiry of all of
+the thread's keys, so an idle thread disappears as a whole.
+"""
 
 from __future__ import annotations
 
-# KEYS: checkpoints hash, order zset, good zset, seq counter.  ARGV: id, json, known_good ("1"/"0").
-PUT = """
+_REFRESH = """
+local function refresh(ttl)
+  ttl = tonumber(ttl)
+  if ttl > 0 then
+    for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ttl) end
+  end
+end
+"""
+
+# ARGV: id, json, known_good ("1"/"0"), ttl.  Returns {seq, json} (the first write's, if the id exists).
+PUT = (
+    _REFRESH
+    + """
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
 if existing then
   return {tonumber(redis.call('ZSCORE', KEYS[2], ARGV[1])), existing}
@@ -12,8 +28,10 @@ local seq = redis.call('INCR', KEYS[4])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 if ARGV[3] == '1' then redis.call('ZADD', KEYS[3], seq, ARGV[1]) end
+refresh(ARGV[4])
 return {seq, ARGV[2]}
 """
+)
 
 # KEYS: an order zset, checkpoints hash.  ARGV: last index (-1 for all).  Returns seq, json, seq, json, ...
 READ = """
@@ -29,26 +47,11 @@ end
 return out
 """
 
-# KEYS: checkpoints hash, order zset, good zset, seq counter, state hash.
+# KEYS: the thread's five keys.  Returns how many checkpoints were deleted.
 DELETE = """
 local count = redis.call('HLEN', KEYS[1])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return count
-"""
-
-# KEYS: state hash.  ARGV: json.  Returns the new revision.
-SET_STATE = """
-local revision = redis.call('HINCRBY', KEYS[1], 'revision', 1)
-redis.call('HSET', KEYS[1], 'data', ARGV[1])
-return revision
-"""
-
-# KEYS: state hash.  ARGV: expected revision, json.  Returns the new revision, or -1 on a conflict.
-CAS_STATE = """
-local revision = tonumber(redis.call('HGET', KEYS[1], 'revision') or '0')
-if revision ~= tonumber(ARGV[1]) then return -1 end
-redis.call('HSET', KEYS[1], 'revision', revision + 1, 'data', ARGV[2])
-return revision + 1
 """
 
 # KEYS: checkpoints hash, order zset, good zset.  ARGV: keep.  Returns how many were deleted.
@@ -66,3 +69,26 @@ for _, id in ipairs(old) do
 end
 return count
 """
+
+# ARGV: json, ttl.  Returns the new revision.
+SET_STATE = (
+    _REFRESH
+    + """
+local revision = redis.call('HINCRBY', KEYS[5], 'revision', 1)
+redis.call('HSET', KEYS[5], 'data', ARGV[1])
+refresh(ARGV[2])
+return revision
+"""
+)
+
+# ARGV: expected revision, json, ttl.  Returns the new revision, or -1 when another writer got in first.
+CAS_STATE = (
+    _REFRESH
+    + """
+local revision = tonumber(redis.call('HGET', KEYS[5], 'revision') or '0')
+if revision ~= tonumber(ARGV[1]) then return -1 end
+redis.call('HSET', KEYS[5], 'revision', revision + 1, 'data', ARGV[2])
+refresh(ARGV[3])
+return revision + 1
+"""
+)

@@ -33,11 +33,11 @@ from soulkeeper.stores._base import (
     redact_url,
 )
 from soulkeeper.stores._models import Checkpoint, ThreadState
-from soulkeeper.stores._url import float_option, split_options
+from soulkeeper.stores._url import float_option, int_option, split_options
 
 __all__ = ["RedisStore"]
 
-OPTIONS = frozenset({"prefix", "timeout"})
+OPTIONS = frozenset({"prefix", "timeout", "ttl"})
 MIGRATIONS = ("m001_key_layout",)
 """Redis has no schema; migrations record (and, when it changes, convert) the key layout."""
 MAX_ATTEMPTS = 1000
@@ -68,19 +68,24 @@ class RedisStore(CheckpointStore):
     script, so it is atomic; ``update_state`` is optimistic (compare-and-set on the state's revision,
     retried on conflict). Keys of one thread are never touched by another thread's operations.
 
-    URL options (removed before connecting): ``prefix`` (default ``soulkeeper``) and ``timeout``
-    (socket and connect timeout in seconds, default 5). Other options go to redis-py.
+    URL options (removed before connecting): ``prefix`` (default ``soulkeeper``), ``timeout`` (socket
+    and connect timeout in seconds, default 5) and ``ttl`` (seconds; when above 0 every write refreshes
+    the expiry of all the thread's keys, so idle threads vanish whole; default 0, never). Other options
+    go to redis-py.
     """
 
     scheme = "redis"
     migrations = MIGRATIONS
 
-    def __init__(self, url: str, *, prefix: str = "soulkeeper", timeout: float = 5.0) -> None:
+    def __init__(self, url: str, *, prefix: str = "soulkeeper", timeout: float = 5.0, ttl: int = 0) -> None:
         self.url = redact_url(url)
         self._secrets = split_options(url, frozenset())[2]
         if not prefix or any(ch.isspace() for ch in prefix):
             raise ValueError(f"prefix must be a non-empty word without spaces, got {prefix!r}")
         self.prefix = prefix
+        if ttl < 0:
+            raise ValueError(f"ttl must be >= 0 seconds (0: keys never expire), got {ttl}")
+        self.ttl = ttl
         self._redis_url = url
         self._client_args: dict[str, Any] = {
             "socket_timeout": timeout,
@@ -106,7 +111,10 @@ class RedisStore(CheckpointStore):
         """Open ``redis://[:password@]host:port/db?prefix=…`` (or ``rediss://`` for TLS)."""
         clean, options, _ = split_options(url, OPTIONS)
         return cls(
-            clean, prefix=options.get("prefix", "soulkeeper"), timeout=float_option(options, "timeout", 5.0)
+            clean,
+            prefix=options.get("prefix", "soulkeeper"),
+            timeout=float_option(options, "timeout", 5.0),
+            ttl=int_option(options, "ttl", 0),
         )
 
     # ------------------------------------------------------------------ keys and errors
@@ -129,9 +137,9 @@ class RedisStore(CheckpointStore):
     # ------------------------------------------------------------------ checkpoints
 
     def put(self, checkpoint: Checkpoint) -> Checkpoint:
-        keys = self._keys(checkpoint.thread_id, "checkpoints", "order", "good", "seq")
+        keys = self._all_keys(checkpoint.thread_id)
         with self._errors("put"):
-            seq, data = self._scripts["PUT"](keys=keys, args=_put_args(checkpoint))
+            seq, data = self._scripts["PUT"](keys=keys, args=[*_put_args(checkpoint), self.ttl])
         return Checkpoint.from_json(data, seq=int(seq))
 
     def _read(self, action: str, thread_id: str, kind: str, limit: int | None) -> builtins.list[Checkpoint]:
@@ -177,19 +185,19 @@ class RedisStore(CheckpointStore):
         stamped = state.stamped(0)
         with self._errors("set_state"):
             revision = self._scripts["SET_STATE"](
-                keys=self._keys(state.thread_id, "state"), args=[stamped.to_json()]
+                keys=self._all_keys(state.thread_id), args=[stamped.to_json(), self.ttl]
             )
         return stamped.model_copy(update={"revision": int(revision)})
 
     def update_state(self, thread_id: str, fn: StateUpdate) -> ThreadState:
-        key = self._keys(thread_id, "state")
+        keys = self._all_keys(thread_id)
         for attempt in range(MAX_ATTEMPTS):
             with self._errors("update_state"):
-                current = _state(self._client.hmget(key[0], ["revision", "data"]))
+                current = _state(self._client.hmget(keys[4], ["revision", "data"]))
             expected = current.revision if current else 0
             stored = apply_update(thread_id, current, fn).stamped(expected + 1)
             with self._errors("update_state"):
-                revision = self._scripts["CAS_STATE"](keys=key, args=[expected, stored.to_json()])
+                revision = self._scripts["CAS_STATE"](keys=keys, args=[expected, stored.to_json(), self.ttl])
             if int(revision) >= 0:
                 return stored
             if attempt >= 3:
@@ -236,9 +244,9 @@ class RedisStore(CheckpointStore):
 
     async def aput(self, checkpoint: Checkpoint) -> Checkpoint:
         _, scripts = self._aclient()
-        keys = self._keys(checkpoint.thread_id, "checkpoints", "order", "good", "seq")
+        keys = self._all_keys(checkpoint.thread_id)
         with self._errors("put"):
-            seq, data = await scripts["PUT"](keys=keys, args=_put_args(checkpoint))
+            seq, data = await scripts["PUT"](keys=keys, args=[*_put_args(checkpoint), self.ttl])
         return Checkpoint.from_json(data, seq=int(seq))
 
     async def _aread(
@@ -287,20 +295,20 @@ class RedisStore(CheckpointStore):
         stamped = state.stamped(0)
         with self._errors("set_state"):
             revision = await scripts["SET_STATE"](
-                keys=self._keys(state.thread_id, "state"), args=[stamped.to_json()]
+                keys=self._all_keys(state.thread_id), args=[stamped.to_json(), self.ttl]
             )
         return stamped.model_copy(update={"revision": int(revision)})
 
     async def aupdate_state(self, thread_id: str, fn: StateUpdate) -> ThreadState:
         client, scripts = self._aclient()
-        key = self._keys(thread_id, "state")
+        keys = self._all_keys(thread_id)
         for attempt in range(MAX_ATTEMPTS):
             with self._errors("update_state"):
-                current = _state(await client.hmget(key[0], ["revision", "data"]))
+                current = _state(await client.hmget(keys[4], ["revision", "data"]))
             expected = current.revision if current else 0
             stored = apply_update(thread_id, current, fn).stamped(expected + 1)
             with self._errors("update_state"):
-                revision = await scripts["CAS_STATE"](keys=key, args=[expected, stored.to_json()])
+                revision = await scripts["CAS_STATE"](keys=keys, args=[expected, stored.to_json(), self.ttl])
             if int(revision) >= 0:
                 return stored
             if attempt >= 3:
