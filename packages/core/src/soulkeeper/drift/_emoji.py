@@ -89,33 +89,63 @@ def find_emoji_spans(text: str) -> list[tuple[int, int]]:
 # ------------------------------------------------------------------------------------------- emoticons
 
 _WEST = r"""
-(?<![\w/:<>=])                       # not inside a word, URL or ratio
+(?<![\w/:<>=^])                      # not inside a word, URL or ratio
 (?:
-    [:;=8][-'^o]?[)(\]\[DPpO0/\\|*3]  # :)  ;-)  :D  :P  :/  =]  :*
+    [:;=][-'^o]?[)(\]\[DPpO0/\\|*3]   # :)  ;-)  :D  :P  :/  =]  :*
     (?![\w/)(])
-  | [)(\]\[][-'^]?[:;=]               # (:  ):
-    (?![\w)(])
   | <3+(?!\d)                         # <3
   | [xX][Dd](?![\w])                  # xD XD
-  | \^[_.\-o]?\^                      # ^^ ^_^
-  | [Tt;][_.][Tt;]                    # T_T ;_;
-  | [oO0][_.][oO0]                    # o_O 0_0
+  | \*?\^[_.\-o0O~ω▽]*[\^~]\*?        # ^^ ^_^ ^0^ ^_~ *^____^*
+  | [Tt;][_.][Tt;](?![\w])            # T_T ;_;
+  | [oO0][_.][oO0](?![\w])            # o_O 0_0
   | >[_.]?<                           # >< >_<
   | -[_.]-                            # -_-
+  | [ㅠㅜ]{2,}|[ㅠㅜ][_.][ㅠㅜ]           # ㅠㅠ ㅜ_ㅜ
+  | ¯\\_\(ツ\)_/¯                     # shrug
+  | [>＞╯][︿﹏_][<＜╰]                 # ＞﹏＜ ╯︿╰
+  | (?P<eye>[✪★☆◕⊙●＾])\ ?[ω▽∀◡‿︶]\ ?(?P=eye)   # ✪ ω ✪
 )
 """
-_KAOMOJI = r"""
-  ¯\\_\(ツ\)_/¯
-| [(（][^()（）\s\w]{0,3}[´`'"＾^;；>＞<＜TＴ・･ﾟ°º*＊≧≦\-ーｰ_＿oOｏ0ㅠㅜ][^()（）\n]{0,6}?[ωωДд▽∀_＿.。ー\-oOｏ3ε∇ᴗ︶‿_ロ皿益ㅅ][^()（）\n]{0,6}?[`´'"＾^;；<＜>＞TＴ・･ﾟ°º*＊≦≧\-ーｰ_＿oOｏ0ㅠㅜ][^()（）\s\w]{0,3}[)）]
-| [ㅠㅜ]{2,}
-| [ㅠㅜ][_.][ㅠㅜ]
-"""
-EMOTICON_RE = re.compile(_WEST + "|" + _KAOMOJI, re.VERBOSE)
+# a bracketed face: (⊙_⊙) （＾▽＾） ( •̀ ω •́ ) (❁´◡`❁) (^_^) (-_-) — judged by _is_face
+_BRACKETED_RE = re.compile(r"[(（][^()（）\n]{1,16}[)）]")
+_ASCII_FACE_RE = re.compile(r"^[>^\-+*=o0OTx;@'`~]{1,2}[_.\-wo0O]*[<^\-+*=o0OTx;@'`~]{1,2}$")
+_WORDY_RE = re.compile(r"[A-Za-z]{2,}|\d{2,}|[\uac00-\ud7a3]|[\u4e00-\u9fff]{2,}|[\u3040-\u30ff]{2,}")
+_FACE_IDEOGRAPHS = frozenset("皿益艹口目人")
+EMOTICON_RE = re.compile(_WEST, re.VERBOSE)
+
+
+def _is_face(inner: str) -> bool:
+    core = inner.replace(" ", "").replace("\u3000", "")
+    if len(core) < 2:
+        return False
+    if core.isascii():
+        return _ASCII_FACE_RE.match(core) is not None
+    if _WORDY_RE.search(core):
+        return False
+    if any("\u4e00" <= ch <= "\u9fff" and ch not in _FACE_IDEOGRAPHS for ch in core):
+        return False
+    # symbols and non-Latin strokes make the face: (⊙_⊙) (ㄒoㄒ) (TヘTo) ( •̀ ω •́ )
+    face = sum(1 for ch in core if not (ch.isascii() and ch.isalnum()))
+    return face >= 2 or (face >= 1 and len(core) >= 3)
 
 
 def find_emoticons(text: str) -> list[str]:
     """Return text emoticons and kaomoji: ``:)``, ``;-)``, ``:D``, ``<3``, ``^^``, ``T_T``, ``ㅠㅠ``, ``(＾▽＾)``, ``¯\\_(ツ)_/¯``.
 
-    Laughter such as ``ㅋㅋ``/``ㅎㅎ``/``www`` is not an emoticon. Emoji are not included (see :func:`find_emoji`).
+    Bracketed kaomoji are recognised by shape (two or more symbol characters inside brackets, no words),
+    so ``(⊙_⊙)``, ``( •̀ ω •́ )`` and ``(❁´◡`❁)`` are found while ``(1)``, ``(e.g.)`` and ``(주)`` are
+    not. Laughter such as ``ㅋㅋ``/``ㅎㅎ``/``www`` is not an emoticon, and emoji are left to
+    :func:`find_emoji`.
     """
-    return [m.group(0) for m in EMOTICON_RE.finditer(text)]
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    if "(" in text or "（" in text:
+        for m in _BRACKETED_RE.finditer(text):
+            if _is_face(m.group(0)[1:-1]):
+                found.append((m.start(), m.group(0)))
+                taken.append(m.span())
+    for m in EMOTICON_RE.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            found.append((m.start(), m.group(0)))
+    found.sort()
+    return [g for _, g in found]

@@ -10,176 +10,54 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from itertools import repeat
+
+from soulkeeper.drift._emoji import find_emoji
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _SENT_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
-_EMOTICON_RE = re.compile(r"[:;=]-?[)(DPp]|<3|\^\^|xD|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
-_REPEAT_RE = re.compile(r"[!?]{2}|\.\.|([a-z])\1\1")
+_EMOTICON_RE = re.compile(r"[:;=]-?[)(DPp/]|<3|\^\^|[xX]D\b")
+_REPEATS = ("!!", "??", "?!", "!?", "..")
 
-_FIRST = frozenset(["i", "me", "my", "mine", "myself"])
-_SECOND = frozenset(["you", "your", "yours", "yourself", "yourselves", "u", "ur", "ya"])
-_SLANG = frozenset(
-    [
-        "lol",
-        "lmao",
-        "rofl",
-        "omg",
-        "omfg",
-        "wtf",
-        "btw",
-        "tbh",
-        "imo",
-        "imho",
-        "idk",
-        "fyi",
-        "brb",
-        "thx",
-        "thanx",
-        "pls",
-        "plz",
-        "gonna",
-        "wanna",
-        "gotta",
-        "kinda",
-        "sorta",
-        "dunno",
-        "lemme",
-        "gimme",
-        "ain't",
-        "y'all",
-        "yeah",
-        "yea",
-        "yep",
-        "yup",
-        "nope",
-        "nah",
-        "ok",
-        "okay",
-        "hey",
-        "hi",
-        "hiya",
-        "hello",
-        "wow",
-        "whoa",
-        "oh",
-        "ooh",
-        "uh",
-        "um",
-        "umm",
-        "hmm",
-        "huh",
-        "haha",
-        "hahaha",
-        "hehe",
-        "cool",
-        "awesome",
-        "stuff",
-        "dude",
-        "guys",
-        "folks",
-        "cuz",
-        "coz",
-        "cos",
-        "gotcha",
-        "nice",
-        "yay",
-        "oops",
-        "damn",
-        "darn",
-        "crap",
-        "heck",
-        "suck",
-        "sucks",
-        "super",
-        "totally",
-        "pretty",
-        "really",
-        "just",
-        "anyway",
-        "anyways",
-        "basically",
-        "literally",
-        "actually",
-        "thanks",
-        "tho",
-        "thru",
-        "gosh",
-        "jeez",
-        "dang",
-        "ugh",
-        "meh",
-        "bro",
-        "buddy",
-        "kid",
-        "kids",
-        "lots",
-        "bunch",
-        "awful",
-        "cheers",
-        "bye",
-        "thing",
-        "things",
-        "guy",
-        "fun",
-        "crazy",
-        "weird",
-        "dumb",
-    ]
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_FIRST = _words("i me my mine myself")
+_SECOND = _words("you your yours yourself yourselves u ur ya")
+_SLANG = _words(
+    """lol lmao rofl omg omfg wtf btw tbh imo imho idk fyi brb thx thanx pls plz gonna wanna gotta kinda
+    sorta dunno lemme gimme ain't y'all yeah yea yep yup nope nah ok okay hey hi hiya hello wow whoa oh
+    ooh uh um umm hmm huh haha hahaha hehe cool awesome stuff dude guys folks cuz coz cos gotcha nice yay
+    oops damn darn crap heck suck sucks super totally pretty really just anyway anyways basically
+    literally actually thanks tho thru gosh jeez dang ugh meh bro buddy kid kids lots bunch awful cheers
+    bye thing things guy fun crazy weird dumb"""
 )
-_CONNECTIVES = frozenset(
-    [
-        "however",
-        "therefore",
-        "moreover",
-        "furthermore",
-        "thus",
-        "hence",
-        "whereas",
-        "although",
-        "nevertheless",
-        "nonetheless",
-        "accordingly",
-        "consequently",
-        "additionally",
-        "regarding",
-        "according",
-        "within",
-        "whom",
-        "whereby",
-        "upon",
-        "shall",
-        "respectively",
-        "subsequently",
-        "approximately",
-        "prior",
-        "pursuant",
-        "hereby",
-        "therein",
-        "notwithstanding",
-    ]
+_CONNECTIVES = _words(
+    """however therefore moreover furthermore thus hence whereas although nevertheless nonetheless
+    accordingly consequently additionally regarding according within whom whereby upon shall
+    respectively subsequently approximately prior pursuant hereby therein notwithstanding"""
 )
-_ARTICLES = frozenset(["the", "of", "a", "an", "which", "by", "from", "its", "their", "this"])
+_ARTICLES = _words("the of a an which by from its their this")
+_PREPOSITIONS = _words(
+    """in on at for with about into over under between through during against among within without
+    before after across toward towards upon of by from since despite following including per via"""
+)
 _CONTRACTION_TAILS = ("n't", "'m", "'re", "'ve", "'ll", "'d")
-_CONTRACTION_HEADS = frozenset(
-    ["it's", "that's", "there's", "what's", "who's", "here's", "let's", "he's", "she's"]
-)
-_LATINATE = (
-    "tion",
-    "sion",
-    "ment",
-    "ity",
-    "ance",
-    "ence",
-    "ive",
-    "ous",
-    "ism",
-    "ist",
-    "ial",
-    "ical",
-    "ize",
-    "ise",
-)
-_LATINATE_S = tuple(x + "s" for x in _LATINATE)
+_CONTRACTION_HEADS = _words("it's that's there's what's who's here's let's he's she's")
+_LATINATE_STEMS = "tion sion ment ity ance ence ive ous ism ist ial ical ize ise".split()  # noqa: SIM905
+_LATINATE: tuple[str, ...] = (*_LATINATE_STEMS, *(x + "s" for x in _LATINATE_STEMS))
+_FINAL_PUNCTUATION = frozenset((".", "!", "?", '"', "'", ")", ":", "”"))
+_LOWER_I = (" i ", " i'", " i,", "\ni ")
+# word -> the lexicon features it counts for (a word may count for several: "of" is an article-like
+# function word and a preposition)
+_LEXICON_FEATURES = ("first", "second", "slang", "connectives", "articles", "prepositions")
+_LEXICON: dict[str, tuple[int, ...]] = {}
+for _index, _lexicon in enumerate((_FIRST, _SECOND, _SLANG, _CONNECTIVES, _ARTICLES, _PREPOSITIONS)):
+    for _word in _lexicon:
+        _LEXICON[_word] = (*_LEXICON.get(_word, ()), _index)
 
 #: Feature names, in the order of :data:`WEIGHTS`.
 FEATURES: tuple[str, ...] = (
@@ -196,6 +74,7 @@ FEATURES: tuple[str, ...] = (
     "all_caps",
     "digits",
     "articles",
+    "prepositions",
     "commas",
     "exclamations",
     "questions",
@@ -207,67 +86,79 @@ FEATURES: tuple[str, ...] = (
 )
 
 #: Fitted by bench/drift_fit_formality.py on SQUINKY (see docs/drift-signals.md); intercept first.
-INTERCEPT = -10.205755664012298
+INTERCEPT = -10.69816665720497
 WEIGHTS: tuple[float, ...] = (
-    -26.554503448570834,  # contractions
-    -23.41412908762625,  # first_person
-    -15.967461419597095,  # second_person
-    -1.4036703735333218,  # lowercase_i
-    -30.539907699366815,  # slang
-    10.032253412460525,  # connectives
-    6.199047589852496,  # latinate
-    3.417773486229857,  # long_words
-    0.922153166187933,  # mean_word_length
-    2.619608108638445,  # capitalised
-    -3.3261779165856513,  # all_caps
-    1.4786536341245644,  # digits
-    4.079150215377761,  # articles
-    2.696405885925513,  # commas
-    -4.4580431022460925,  # exclamations
-    -3.8301961005199145,  # questions
-    -2.2838726230353616,  # repeats
-    -4.219513096027544,  # emoticons
-    -1.2393906550924814,  # lowercase_start
-    -2.054465384083856,  # no_final_punctuation
-    1.8021477176299163,  # words_per_sentence
+    -26.048608914823213,  # contractions
+    -22.62419589848993,  # first_person
+    -15.638830028590013,  # second_person
+    -3.3844784046080973,  # lowercase_i
+    -29.86270068965477,  # slang
+    9.03495687059054,  # connectives
+    6.377654997089693,  # latinate
+    2.916086056954773,  # long_words
+    0.9932829086742618,  # mean_word_length
+    2.4651514892604576,  # capitalised
+    0.8952218126172404,  # all_caps
+    1.2537428471519774,  # digits
+    3.5560256193911095,  # articles
+    3.867411238997068,  # prepositions
+    3.1636385329377354,  # commas
+    -4.898635114039644,  # exclamations
+    -3.7558430653466734,  # questions
+    -1.8845308427019891,  # repeats
+    -5.719630685630236,  # emoticons
+    -1.2313891535633008,  # lowercase_start
+    -2.471009197370083,  # no_final_punctuation
+    1.7674643909914685,  # words_per_sentence
 )
 
 
 def formality_features(text: str) -> list[float]:
     """Return the raw feature values of ``text`` in the order of :data:`FEATURES`."""
-    words = _WORD_RE.findall(text.replace("’", "'"))
-    nw = len(words) or 1
-    lw = [w.lower() for w in words]
-    sentences = [s for s in _SENT_RE.findall(text) if s.strip()] or [text]
+    if "’" in text:
+        text = text.replace("’", "'")
+    tokens = text.split()  # case features; punctuation attached does not matter for them
+    lw = _WORD_RE.findall(text.lower())
+    nw = len(lw) or 1
+    sentences = [s for s in _SENT_RE.findall(text) if not s.isspace()] or [text]
     ns = len(sentences)
-    lengths = list(map(len, words))
-    n_apos = text.count("'") + text.count("’")
-    contractions = (
-        sum(1 for w in lw if w.endswith(_CONTRACTION_TAILS) or w in _CONTRACTION_HEADS) if n_apos else 0
-    )
+    lengths = list(map(len, lw))
+    contractions = 0
+    if "'" in text:
+        contractions = sum(map(str.endswith, lw, repeat(_CONTRACTION_TAILS))) + sum(
+            map(_CONTRACTION_HEADS.__contains__, lw)
+        )
     lower_start = sum(1 for s in sentences if s.lstrip()[:1].islower())
-    no_final = sum(1 for s in sentences if s.rstrip()[-1:] not in (".", "!", "?", '"', "'", ")", ":", "”"))
-    titled = sum(map(str.istitle, words))
-    caps = sum(1 for w, n in zip(words, lengths, strict=True) if n >= 3 and w.isupper())
+    no_final = sum(1 for s in sentences if s.rstrip()[-1:] not in _FINAL_PUNCTUATION)
+    upper = sum(map(str.isupper, tokens)) - tokens.count("I") - tokens.count("A")
+    lex = [0] * len(_LEXICON_FEATURES)
+    for key, n in Counter(map(_LEXICON.get, lw)).items():
+        if key is not None:
+            for i in key:
+                lex[i] += n
+    first, second, slang, connectives, articles, prepositions = lex
+    padded = f" {text} "
+    emoticon = any(c in text for c in ":;=<^xX") and _EMOTICON_RE.search(text) is not None
     return [
         contractions / nw,
-        sum(map(_FIRST.__contains__, lw)) / nw,
-        sum(map(_SECOND.__contains__, lw)) / nw,
-        1.0 if "i" in words or "i'm" in words else 0.0,
-        sum(map(_SLANG.__contains__, lw)) / nw,
-        sum(map(_CONNECTIVES.__contains__, lw)) / nw,
-        sum(1 for w in lw if w.endswith(_LATINATE) or w.endswith(_LATINATE_S)) / nw,
-        sum(1 for n in lengths if n >= 8) / nw,
+        first / nw,
+        second / nw,
+        1.0 if any(map(padded.__contains__, _LOWER_I)) else 0.0,
+        slang / nw,
+        connectives / nw,
+        sum(map(str.endswith, lw, repeat(_LATINATE))) / nw,
+        sum(map((7).__lt__, lengths)) / nw,
         sum(lengths) / nw,
-        max(titled - ns, 0) / nw,
-        caps / nw,
+        max(sum(map(str.istitle, tokens)) - ns, 0) / nw,
+        max(upper, 0) / nw,
         min(sum(map(text.count, "0123456789")), 4) / 4,
-        sum(map(_ARTICLES.__contains__, lw)) / nw,
+        articles / nw,
+        prepositions / nw,
         text.count(",") / nw,
         min(text.count("!") + text.count("！"), 3) / ns,
         min(text.count("?"), 3) / ns,
-        min(len(_REPEAT_RE.findall(text)), 3) / ns,
-        1.0 if _EMOTICON_RE.search(text) else 0.0,
+        min(sum(map(text.count, _REPEATS)), 3) / ns,
+        1.0 if emoticon or (not text.isascii() and find_emoji(text)) else 0.0,
         lower_start / ns,
         no_final / ns,
         math.log1p(nw / ns),

@@ -52,6 +52,7 @@ _CASUAL_INTERJECTIONS = frozenset(("うん", "ううん", "ああ", "おう", "�
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _QUOTE_RE = re.compile(r"「[^「」]*」|『[^『』]*』|“[^“”]*”|\"[^\"\n]*\"")
 
+WEAK_NEEDED = 1
 _lock = threading.Lock()
 _tagger: Any = None
 
@@ -86,32 +87,89 @@ def _words(sentence: str) -> list[tuple[str, str, str, str, str, str]]:
         ]
 
 
-def _sentence_evidence(sentence: str) -> tuple[str, bool] | None:
-    words = [w for w in _words(sentence) if w[1] not in ("補助記号", "空白", "記号")]
-    if not words:
-        return None
-    polite = any(w[3] in _POLITE_CTYPES or w[5] == "下さる" for w in words)
-    if polite:
-        keigo = any(w[1] == "動詞" and (w[5] in _KEIGO_LEMMAS or w[0] in ("おり", "おる")) for w in words)
-        return ("formal" if keigo else "polite"), True
-    tail = list(words)
-    final_particle = False
+Word = tuple[str, str, str, str, str, str]  # surface, pos1, pos2, cType, cForm, lemma
+
+
+def _is_polite(w: Word, nxt: Word | None) -> bool:
+    if w[5] == "下さる" or (w[5] == "為さる" and w[0] == "なさい"):  # ください, おやすみなさい
+        return True
+    if w[3] not in _POLITE_CTYPES:
+        return False
+    # "分かるでしょ" (without う) is the casual tag question, not です
+    return not (w[0] == "でしょ" and (nxt is None or nxt[1] != "助動詞"))
+
+
+def _clauses(words: list[Word]) -> list[list[Word]]:
+    out: list[list[Word]] = [[]]
+    for w in words:
+        if w[1] == "補助記号" and w[2] == "読点":
+            if out[-1]:
+                out.append([])
+            continue
+        if w[1] in ("補助記号", "空白", "記号"):
+            continue
+        out[-1].append(w)
+    return [c for c in out if c]
+
+
+def _clause_ending(clause: list[Word], *, question: bool) -> tuple[str, bool] | None:
+    """Judge a clause without polite markers by how it ends."""
+    tail = list(clause)
+    particles: list[str] = []
     while tail and tail[-1][1] == "助詞" and tail[-1][2] == "終助詞":
-        final_particle = final_particle or tail[-1][0] in _CASUAL_PARTICLES
+        particles.append(tail[-1][0])
         tail.pop()
+    casual_particle = any(p in _CASUAL_PARTICLES for p in particles)
     if not tail:
-        return ("casual", True) if final_particle else None
-    surface, pos1, pos2, _ctype, cform, _lemma = tail[-1]
-    if pos1 in ("動詞", "形容詞", "助動詞") and cform.startswith(_PLAIN_FORMS):
-        return "casual", True
-    if final_particle:
+        return ("casual", True) if casual_particle else None
+    surface, pos1, pos2, ctype, cform, _lemma = tail[-1]
+    plain = pos1 in ("動詞", "形容詞", "助動詞") and cform.startswith(_PLAIN_FORMS)
+    if particles == ["か"]:
+        return "casual", False  # "何て言ったらいいか。" — self-directed, also in polite talk
+    if casual_particle:
+        return "casual", plain  # "行くよ" is plain speech; "…よりもね" only hints at it
+    if plain:
+        if ctype == "助動詞-ダ" and cform.startswith("連体形"):
+            return "casual", False  # "…のような" trails off
+        if pos1 == "形容詞":
+            return "casual", False  # "面白い！", "素晴らしい。" — reactions, also in polite talk
         return "casual", True
     if pos1 == "感動詞":
-        return ("casual", False) if surface in _CASUAL_INTERJECTIONS and len(words) == 1 else None
+        return ("casual", False) if surface in _CASUAL_INTERJECTIONS and len(clause) == 1 else None
     if pos1 == "助詞" and pos2 in ("接続助詞", "準体助詞"):
         return "casual", False
-    if pos1 in ("名詞", "代名詞", "形状詞") and len(words) > 1:
+    if question and pos1 in ("名詞", "代名詞", "副詞", "助詞", "形状詞"):
+        return "casual", False  # "一番好きなのは？", "どう？" — polite would add ですか
+    if pos1 in ("名詞", "代名詞", "形状詞") and len(clause) > 1:
         return "casual", False
+    return None
+
+
+def _sentence_evidence(sentence: str) -> tuple[str, bool] | None:
+    words = _words(sentence)
+    clauses = _clauses(words)
+    if not clauses:
+        return None
+    question = sentence.rstrip().endswith(("?", "？", "か"))
+    flat = [w for c in clauses for w in c]
+    polite_at = [i for i, w in enumerate(flat) if _is_polite(w, flat[i + 1] if i + 1 < len(flat) else None)]
+    keigo = any(w[1] == "動詞" and (w[5] in _KEIGO_LEMMAS or w[0] in ("おり", "おる")) for w in flat)
+    honorific = "formal" if keigo else "polite"
+    final = clauses[-1]
+    start = len(flat) - len(final)
+    if any(i >= start for i in polite_at):
+        return honorific, True
+    ending = _clause_ending(final, question=question)
+    if ending is not None and ending[1]:
+        return ending
+    if polite_at:
+        return honorific, True  # "…ですが、…ので" trails off after a polite clause
+    if ending is not None:
+        return ending
+    for clause in clauses[:-1]:  # "それはすごいね、あなたは"
+        inner = _clause_ending(clause, question=False)
+        if inner is not None and inner[1]:
+            return "casual", False
     return None
 
 
@@ -137,6 +195,6 @@ def japanese_speech_level(text: str) -> str:
         return "mixed"
     if honorific:
         return "formal" if formal >= polite else "polite"
-    if casual or weak_casual:
+    if casual or weak_casual >= WEAK_NEEDED:
         return "casual"
     return "undecided"

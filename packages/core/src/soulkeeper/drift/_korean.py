@@ -27,15 +27,47 @@ from typing import Any
 
 from soulkeeper.errors import MissingExtraError
 
-_FORMAL_ENDS = ("ᆸ니다", "습니다", "ᆸ니까", "습니까", "ᆸ시오", "십시오", "ᆸ시다", "읍시다", "십쇼", "ᆸ쇼")
-_POLITE_ENDS = ("요", "죠", "쇼")
-_CASUAL_IC = frozenset(("응", "엉", "웅", "어", "그래", "ㅇㅇ", "ㅇㅋ", "아니", "야", "헐", "대박"))
-_SKIP_TAGS = frozenset(
-    ("SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB", "W_EMOJI", "W_URL", "W_EMAIL")
+_FORMAL_ENDS = ("니다", "시오", "시다", "십쇼", "ᆸ쇼", "디다")
+_POLITE_ENDS = ("요", "죠")
+# endings that close a sentence in 반말 even when Kiwi tags them as connective (EC)
+_CASUAL_EC = frozenset(
+    ("니", "냐", "지", "래", "ᆯ래", "게", "ᆯ게", "자", "네", "어", "아", "야", "구나", "군", "거든", "잖아")
+)
+# final endings that often just trail off ("…하는데", "…인지"): weak evidence
+_TRAILING = (
+    "는데",
+    "ᆫ데",
+    "은데",
+    "던데",
+    "는지",
+    "ᆫ지",
+    "은지",
+    "던지",
+    "지만",
+    "다고",
+    "라고",
+    "냐고",
+    "자고",
+    "면서",
+    "니까",
+    "으니까",
+)
+_CASUAL_IC = frozenset(
+    ("응", "엉", "웅", "어", "그래", "ㅇㅇ", "ㅇㅋ", "아니", "야", "안녕", "헐", "그치", "맞아")
+)
+_POLITE_IC = frozenset(("네", "예", "아니요", "아뇨", "안녕하세요", "안녕하십니까"))
+_HUMBLE_NP = frozenset(("저", "저희", "당신"))
+_HUMBLE_WORDS = frozenset(("드리", "뵙", "여쭈", "여쭙", "올리", "모시", "말씀"))
+_CASUAL_NP = frozenset(("나", "너", "니", "너희", "니들", "너네"))
+_SYMBOL_TAGS = frozenset(("SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB", "SH", "SL", "SN"))
+# what may follow the final ending: an afterthought or vocative ("있나요 그러면?", "많지 추석에는", "반가워, 세리")
+_AFTER_ENDING_OK = frozenset(
+    "NNG NNP NNB NP NR MAG MAJ MM IC SN SL XSN XPN JKS JKC JKG JKO JKB JKV JX JC".split()  # noqa: SIM905
 )
 _OPEN_QUOTES = frozenset("“‘「『«")
 _CLOSE_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "«": "»"}
 _QUOTATIVE_EC = frozenset(("고", "라고", "다고", "자고", "냐고", "으라고", "라는", "다는", "냐는"))
+_REPORTING_STARTS = frozenset(("이렇", "이러", "그러", "그렇", "하", "라고", "하고", "이라고", "고"))
 
 _lock = threading.Lock()
 _kiwi: Any = None
@@ -60,16 +92,29 @@ def _tokens(text: str) -> list[Any]:
         return list(kiwi.tokenize(text))
 
 
+def _has_final_b(ch: str) -> bool:
+    """True for ᆸ/습 or a Hangul syllable whose final consonant is ㅂ (랍, 답, 입)."""
+    return ch in ("ᆸ", "습") or ("가" <= ch <= "힣" and (ord(ch) - 0xAC00) % 28 == 17)
+
+
 def _classify_ending(form: str) -> str:
-    if form.endswith(_FORMAL_ENDS):
+    if form.endswith(_FORMAL_ENDS) or (form.endswith("니까") and len(form) > 2 and _has_final_b(form[-3])):
         return "formal"
     if form.endswith(_POLITE_ENDS):
         return "polite"
     return "casual"
 
 
+def _unwrap(text: str) -> str:
+    """Undo CSV-style quoting: a text wrapped whole in quotes, with doubled quotes inside."""
+    t = text.strip()
+    if len(t) > 1 and t[0] == '"' and t[-1] == '"':
+        t = t[1:-1]
+    return t.replace('""', '"')
+
+
 def _drop_quotes(text: str, tokens: list[Any]) -> list[Any]:
-    """Remove tokens inside quotation marks (and reported-speech particles after them)."""
+    """Remove tokens inside quotation marks: quoted speech is not the speaker's own ending."""
     out: list[Any] = []
     closer: str | None = None
     ascii_open = False
@@ -83,91 +128,143 @@ def _drop_quotes(text: str, tokens: list[Any]) -> list[Any]:
             if form in ('"', "”"):
                 ascii_open = False
             continue
-        if form in _OPEN_QUOTES:
+        if form in _OPEN_QUOTES and _CLOSE_QUOTES[form] in text[tok.start + tok.len :]:
             closer = _CLOSE_QUOTES[form]
             continue
-        if (form == '"' and tok.tag == "SSO") or (form == '"' and not _has_closing(text, tok)):
-            ascii_open = form == '"' and _has_closing(text, tok)
+        if form == '"' and '"' in text[tok.start + tok.len :]:
+            ascii_open = True
             continue
         out.append(tok)
     return out
 
 
-def _has_closing(text: str, tok: Any) -> bool:
-    return '"' in text[tok.start + tok.len :] or "”" in text[tok.start + tok.len :]
-
-
-def _sentences(text: str, tokens: list[Any]) -> list[list[Any]]:
-    chunks: list[list[Any]] = [[]]
+def _sentences(text: str, tokens: list[Any]) -> list[tuple[list[Any], str]]:
+    """Split tokens into sentences at sentence punctuation, ellipses, "~" and line breaks."""
+    chunks: list[tuple[list[Any], str]] = []
+    current: list[Any] = []
     prev_end = 0
     for tok in tokens:
-        if "\n" in text[prev_end : tok.start] and chunks[-1]:
-            chunks.append([])
+        if "\n" in text[prev_end : tok.start] and current:
+            chunks.append((current, ""))
+            current = []
         prev_end = tok.start + tok.len
-        if tok.tag == "SF" or (tok.tag == "SO" and tok.form.startswith("~")):
-            if chunks[-1]:
-                chunks.append([])
+        if tok.tag in ("SF", "SE") or (tok.tag == "SO" and tok.form.startswith("~")):
+            if current:
+                chunks.append((current, tok.form))
+                current = []
             continue
-        chunks[-1].append(tok)
-    return [c for c in chunks if c]
+        current.append(tok)
+    if current:
+        chunks.append((current, ""))
+    return chunks
 
 
-def _evidence(chunk: list[Any]) -> list[tuple[str, bool]]:
-    """Return (level, strong) for each final ending of one sentence."""
-    found: list[tuple[str, bool]] = []
-    content = [t for t in chunk if t.tag not in _SKIP_TAGS and not t.tag.startswith("W_")]
+def _evidence(chunk: list[Any], terminator: str) -> tuple[str, bool] | None:
+    """Return (level, strong) for one sentence, or None when it gives no evidence."""
+    content = [t for t in chunk if t.tag not in _SYMBOL_TAGS and not t.tag.startswith("W_")]
     if not content:
+        return None
+    found = _final_evidence(content, terminator)
+    if found is not None:
         return found
-    n = len(content)
-    for i, tok in enumerate(content):
-        nxt = content[i + 1] if i + 1 < n else None
-        if tok.tag == "EF":
-            if nxt is not None and (nxt.tag == "JKQ" or (nxt.tag == "EC" and nxt.form in _QUOTATIVE_EC)):
-                continue  # reported speech: "…간다고 했어요"
-            if nxt is not None and nxt.tag == "JX" and nxt.form == "요":
-                found.append(("polite", True))
-                continue
-            found.append((_classify_ending(tok.form), True))
+    # weak hints when the sentence trails off: a clause closed before a comma ("기간이야, 내 말은 …"),
+    # an opening "응," / "네,", or a 반말 pronoun (너, 니)
+    for i, tok in enumerate(chunk[:-1]):
+        if tok.tag == "EF" and chunk[i + 1].tag == "SP" and tok.form not in _QUOTATIVE_EC:
+            return _classify_ending(tok.form), False
+    first = content[0]
+    if first.form in _CASUAL_IC and first.tag == "IC":
+        return "casual", False
+    if first.form in _POLITE_IC:
+        return "polite", False
+    if any(t.tag == "NP" and t.form in _CASUAL_NP for t in content) and not any(
+        t.tag == "NP" and t.form in _HUMBLE_NP for t in content
+    ):
+        return "casual", False
+    return None
+
+
+def _final_evidence(content: list[Any], terminator: str) -> tuple[str, bool] | None:
+    humble = any((t.tag == "NP" and t.form in _HUMBLE_NP) or t.form in _HUMBLE_WORDS for t in content)
+    subject_honorific = any(t.tag == "EP" and t.form in ("시", "으시") for t in content)
+    # the last ending, allowing only an afterthought noun or vocative after it ("반가워, 세리")
+    end = None
+    for i in range(len(content) - 1, max(len(content) - 5, -1), -1):
+        tok = content[i]
+        if tok.tag in ("EF", "EC") or (tok.tag == "JX" and tok.form.endswith("요")):
+            end = i
+            break
+        if tok.tag not in _AFTER_ENDING_OK:
+            break
+    if end is not None:
+        tok = content[end]
+        nxt = content[end + 1] if end + 1 < len(content) else None
+        if tok.tag == "JX" or (nxt is not None and nxt.tag == "JX" and nxt.form.endswith("요")):
+            return "polite", True
+        level = _classify_ending(tok.form)
+        if level != "casual":
+            return level, True
+        if tok.form.endswith(_TRAILING) or (tok.tag == "EC" and tok.form not in _CASUAL_EC):
+            if tok.form in _QUOTATIVE_EC or subject_honorific or humble or nxt is not None:
+                return None
+            return "casual", False
+        return "casual", not humble
     last = content[-1]
-    if last.tag == "JX" and last.form == "요":
-        if not found or found[-1] != ("polite", True):
-            found.append(("polite", True))
-    elif last.tag == "EC":
-        if last.form.endswith(_POLITE_ENDS):
-            found.append(("polite", True))
-        elif last.form in ("니", "냐", "지", "래", "게", "자", "네"):
-            found.append(("casual", True))
-        elif last.form not in _QUOTATIVE_EC:
-            found.append(("casual", False))
-    elif last.tag == "IC":
-        if last.form.endswith(_POLITE_ENDS):
-            found.append(("polite", True))
-        elif last.form in _CASUAL_IC and n == 1:
-            found.append(("casual", False))
-    return found
+    if len(content) <= 2 and last.form in _POLITE_IC:
+        return "polite", False
+    if len(content) <= 2 and last.form in _CASUAL_IC:
+        return "casual", False
+    if humble or subject_honorific:
+        return None
+    if terminator.startswith("?") or any(t.tag == "NP" and t.form in _CASUAL_NP for t in content):
+        return "casual", False  # "소와 돼지도?", "나는 크리스마스." (polite would add 요 / use 저)
+    return None
+
+
+def _is_reporting(chunk: list[Any]) -> bool:
+    """A sentence that reports the previous one as speech: "이랬어요.", "제가 나도 몰라, 라고 했어요."."""
+    first = next((t for t in chunk if t.tag not in _SYMBOL_TAGS), None)
+    if (
+        first is not None
+        and first.form in _REPORTING_STARTS
+        and first.tag in ("VV", "VA", "VA-I", "JKQ", "XSV")
+    ):
+        return True
+    return any(t.tag == "JKQ" for t in chunk)
 
 
 def korean_speech_level(text: str) -> str:
     """Return "formal", "polite", "casual", "mixed" or "undecided" for Korean ``text`` (see module doc)."""
+    text = _unwrap(text)
     if not text.strip():
         return "undecided"
     tokens = _drop_quotes(text, _tokens(text))
-    formal = polite = casual = weak_casual = 0
-    for chunk in _sentences(text, tokens):
-        for level, strong in _evidence(chunk):
-            if level == "formal":
-                formal += 1
-            elif level == "polite":
-                polite += 1
-            elif strong:
-                casual += 1
-            else:
-                weak_casual += 1
+    formal = polite = casual = weak_casual = weak_polite = 0
+    chunks = _sentences(text, tokens)
+    for i, (chunk, terminator) in enumerate(chunks):
+        ev = _evidence(chunk, terminator)
+        if ev is None:
+            continue
+        level, strong = ev
+        if level == "casual" and i + 1 < len(chunks) and _is_reporting(chunks[i + 1][0]):
+            continue  # "같이 갈래? 이랬어요." — reported speech without quotation marks
+        if level != "casual" and not strong:
+            weak_polite += 1
+        elif level == "formal":
+            formal += 1
+        elif level == "polite":
+            polite += 1
+        elif strong:
+            casual += 1
+        else:
+            weak_casual += 1
     honorific = formal + polite
     if honorific and casual:
         return "mixed"
     if honorific:
         return "formal" if formal >= polite else "polite"
-    if casual or weak_casual:
+    if casual or (weak_casual and not weak_polite):
         return "casual"
+    if weak_polite and not weak_casual:
+        return "polite"
     return "undecided"

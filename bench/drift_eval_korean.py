@@ -1,0 +1,96 @@
+"""Korean speech level on SmileStyle (formal / gentle / informal) and IWSLT23 en-ko train references.
+
+Detected = "casual" or "mixed" (banmal present); wrongly flagged = a polite or formal reference
+predicted "casual" or "mixed".
+
+    uv run python bench/drift_eval_korean.py [--sample N] [--errors K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _drift_data import korean_iwslt, sample, smilestyle
+from soulkeeper.drift import speech_level
+
+FLAGGED = ("casual", "mixed")
+
+
+def sets(n: int | None = None) -> list[tuple[str, str, list[str]]]:
+    """(name, expected kind "honorific"|"banmal", texts) for every evaluation set."""
+    ss = smilestyle(("formal", "gentle", "informal"))
+    out = [
+        ("SmileStyle formal (해요체)", "honorific", ss["formal"]),
+        ("SmileStyle gentle (하십시오체)", "honorific", ss["gentle"]),
+        ("SmileStyle informal (반말)", "banmal", ss["informal"]),
+        ("IWSLT23 en-ko train formal", "honorific", korean_iwslt("formal")),
+        ("IWSLT23 en-ko train informal", "banmal", korean_iwslt("informal")),
+    ]
+    if n is not None:
+        out = [(name, kind, sample(texts, n, seed=1)) for name, kind, texts in out]
+    return out
+
+
+def evaluate(n: int | None = None, *, errors: int = 0) -> list[dict[str, object]]:
+    """Return one result row per set: n, counts of each predicted level, and the rate that matters."""
+    rows: list[dict[str, object]] = []
+    for name, kind, texts in sets(n):
+        counts: Counter[str] = Counter()
+        wrong: list[tuple[str, str]] = []
+        for text in texts:
+            level = speech_level(text, "ko")
+            counts[level] += 1
+            bad = (level in FLAGGED) if kind == "honorific" else (level not in FLAGGED)
+            if bad and len(wrong) < errors:
+                wrong.append((level, text))
+        total = sum(counts.values())
+        flagged = (counts["casual"] + counts["mixed"]) / total
+        rows.append(
+            {
+                "set": name,
+                "kind": kind,
+                "n": total,
+                "formal": counts["formal"] / total,
+                "polite": counts["polite"] / total,
+                "casual_or_mixed": flagged,
+                "undecided": counts["undecided"] / total,
+                "errors": wrong,
+            }
+        )
+    return rows
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| Set | n | Formal | Polite | Casual or mixed | Undecided | Target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        target = "banmal detected ≥ 97 %" if r["kind"] == "banmal" else "wrongly flagged ≤ 0.5 %"
+        lines.append(
+            f"| {r['set']} | {r['n']:,} | {r['formal']:.1%} | {r['polite']:.1%} | "
+            f"**{r['casual_or_mixed']:.1%}** | {r['undecided']:.1%} | {target} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=None, help="evaluate N items per set")
+    parser.add_argument("--errors", type=int, default=0, help="print up to K misclassified texts per set")
+    args = parser.parse_args()
+    rows = evaluate(args.sample, errors=args.errors)
+    print(table(rows))
+    for r in rows:
+        for level, text in r["errors"]:  # type: ignore[attr-defined]
+            print(f"{r['set']}\t{level}\t{text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
