@@ -51,7 +51,7 @@ class PlanFile:
     tier: int
     units: tuple[Unit, ...]
     tokens: int
-    """Tokens of the whole file as packed (sections joined), on its own."""
+    """Tokens of the whole file as packed: its sections' counts plus the joiners between them."""
     carried: tuple[tuple[str, int], ...] = ()
     """(heading, tokens) of sections left to the hard-rules digest (RULES.md "Must Never")."""
 
@@ -212,19 +212,20 @@ def prepare(
             if tier.immune:
                 counted = tuple((heading, count(text)) for heading, _, text, _, _ in sections)
                 text = JOINER.join(text for _, _, text, _, _ in sections)
-                slots.append(Fixed(soul_file.path, number, text, count(text), counted))
+                tokens = sum(n for _, n in counted) + joiner_tokens * (len(counted) - 1)
+                slots.append(Fixed(soul_file.path, number, text, tokens, counted))
                 continue
             file_index = len(files)
             carried: list[tuple[str, int]] = []
-            kept_texts: list[str] = []
+            kept_tokens: list[int] = []
             for pos, (heading, _, text, cls, flag) in enumerate(sections):
                 tokens = count(text)
                 if flag:
                     carried.append((heading, tokens))
                     continue
                 pending.append((number, cls, file_index, pos, heading, text, tokens))
-                kept_texts.append(text)
-            whole = count(JOINER.join(kept_texts)) if kept_texts else 0
+                kept_tokens.append(tokens)
+            whole = sum(kept_tokens) + joiner_tokens * max(len(kept_tokens) - 1, 0)
             files.append(PlanFile(soul_file.path, number, (), whole, tuple(carried)))
             slots.append(file_index)
         if index == digest_tier and digest:
