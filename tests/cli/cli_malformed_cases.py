@@ -2,7 +2,8 @@
 
 A case is ``(id, build, expected_fragment)``: ``build(root)`` writes the package into the empty folder
 ``root``; ``soulkeeper validate root`` must exit 1 with exactly one stderr line containing the fragment
-(case-insensitive).
+(case-insensitive). These complement the spec helper's in-memory cases (tests/spec/malformed_cases.py)
+with what only a folder on disk can show (symlinks, FIFOs), plus strict-only violations.
 """
 
 from __future__ import annotations
@@ -84,51 +85,33 @@ def _over_package(root: Path) -> None:
         (root / f"notes-{i}.md").write_text("x" * 95_000)
 
 
-MANIFEST_TEXT = json.dumps(MANIFEST)
+def _symlink_loop(root: Path) -> None:
+    valid(root)
+    (root / "notes").mkdir()
+    os.symlink(root, root / "notes" / "up", target_is_directory=True)
 
-CASES: list[tuple[str, Build, str]] = [
+
+def _symlinked_manifest_outside(root: Path) -> None:
+    write(root, {"SOUL.md": SOUL})
+    outside = root.parent / f"{root.name}-soul.json"
+    outside.write_text(json.dumps(MANIFEST))
+    os.symlink(outside, root / "soul.json")
+
+
+# Cases only a real folder can show; the in-memory ones come from tests/spec/malformed_cases.py.
+DISK_CASES: list[tuple[str, Build, str]] = [
     ("empty-folder", lambda root: None, "empty package"),
-    ("no-manifest", _raw({"SOUL.md": SOUL}), "soul.json"),
-    ("no-soul-md", _raw({"soul.json": MANIFEST_TEXT}), "SOUL.md"),
-    ("manifest-not-json", _raw({"soul.json": "{name: case-bot}", "SOUL.md": SOUL}), "soul.json"),
-    ("manifest-truncated", _raw({"soul.json": MANIFEST_TEXT[:40], "SOUL.md": SOUL}), "soul.json"),
-    ("manifest-empty", _raw({"soul.json": "", "SOUL.md": SOUL}), "soul.json"),
-    ("manifest-bom-only", _raw({"soul.json": b"\xef\xbb\xbf", "SOUL.md": SOUL}), "soul.json"),
-    ("manifest-array", _raw({"soul.json": "[1, 2]", "SOUL.md": SOUL}), "soul.json"),
-    ("manifest-trailing-comma", _raw({"soul.json": '{"name": "case-bot",}', "SOUL.md": SOUL}), "soul.json"),
-    ("manifest-not-utf8", _raw({"soul.json": b'{"name": "caf\xe9"}', "SOUL.md": SOUL}), "utf-8"),
-    ("name-wrong-type", _with(name=42), "name"),
-    ("version-wrong-type", _with(version=1), "version"),
-    ("tags-wrong-type", _with(tags="a,b"), "tags"),
-    ("author-wrong-type", _with(author=7), "author"),
-    ("files-wrong-type", _with(files=["SOUL.md"]), "files"),
-    ("unknown-spec-version", _with(specVersion="9.9"), "specversion"),
-    ("files-soul-absolute", _with(files={"soul": "/etc/passwd"}), "absolute"),
-    ("files-soul-escapes", _with(files={"soul": "../SOUL.md"}), ".."),
-    ("files-soul-backslash", _with(files={"soul": "sub\\SOUL.md"}), "backslash"),
-    ("files-soul-missing", _with(files={"soul": "PERSONA.md"}), "PERSONA.md"),
-    ("soul-md-not-utf8", _raw({"soul.json": MANIFEST_TEXT, "SOUL.md": b"# Bot\n\xff\xfe bad\n"}), "utf-8"),
-    ("soul-md-nul", _raw({"soul.json": MANIFEST_TEXT, "SOUL.md": "# Bot\n\x00\n"}), "nul"),
-    ("disallowed-extension", _with({"run.sh": "echo hi\n"}), ".sh"),
-    ("no-extension", _with({"Makefile": "all:\n"}), "extension"),
-    ("file-too-big", _with({"AGENTS.md": "x" * (100 * 1024 + 1)}), "limit"),
-    ("package-too-big", _over_package, "package"),
-    ("symlink-outside", _symlink_outside, "outside"),
-    ("broken-symlink", _broken_symlink, "symbolic link"),
-    ("fifo", _fifo, "regular file"),
-    ("rules-yaml-invalid", _with({"rules.yaml": "voice: [unclosed\n"}), "rules.yaml"),
-    ("rules-yaml-not-mapping", _with({"rules.yaml": "- a\n- b\n"}), "rules.yaml"),
-    ("rules-yaml-bad-tone", _with({"rules.yaml": "voice:\n  tone: loud\n"}), "tone"),
+    ("symlink-outside", _symlink_outside, "outside the package"),
+    ("manifest-symlink-outside", _symlinked_manifest_outside, "outside the package"),
+    ("broken-symlink", _broken_symlink, "broken symbolic link"),
+    ("symlink-loop", _symlink_loop, "loop"),
+    ("fifo", _fifo, "not a regular file"),
+    ("package-too-big", _over_package, "larger than 1 MB"),
+    ("file-too-big", _with({"AGENTS.md": "x" * (100 * 1024 + 1)}), "per-file limit"),
     ("rules-yaml-unknown-key", _with({"rules.yaml": "mood: happy\n"}), "mood"),
-    (
-        "rules-yaml-bad-length",
-        _with({"rules.yaml": "behaviors:\n  length:\n    max_words: -3\n"}),
-        "max_words",
-    ),
-    ("other-json-invalid", _with({"examples/data.json": "{oops"}), "data.json"),
-    ("other-yaml-invalid", _with({"tools/x.yaml": "a: [b\n"}), "x.yaml"),
-    ("safety-laws-wrong-type", _with(safety={"laws": "be safe"}), "laws"),
+    ("manifest-bom-only", _raw({"soul.json": b"\xef\xbb\xbf", "SOUL.md": SOUL}), "invalid JSON"),
 ]
+
 
 # Packages that load leniently (exit 0, warnings) but break the spec: `validate --strict` exits 1 naming the code.
 STRICT_CASES: list[tuple[str, Build, str]] = [

@@ -3,39 +3,61 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
-from cli_malformed_cases import CASES, STRICT_CASES, valid
+from cli_malformed_cases import DISK_CASES, STRICT_CASES, valid
 from cli_support import Result, assert_failure, invoke, run, run_many
-from conftest import EXAMPLES, require_data
+from conftest import EXAMPLES, ROOT, require_data
+
+sys.path.insert(0, str(ROOT / "tests" / "spec"))
+from malformed_cases import CASES as SPEC_CASES
+from malformed_cases import write_package
+
+
+def _escapes(name: str) -> bool:
+    return name.startswith("/") or ".." in name.split("/")
+
+
+# The spec generator's in-memory packages that can exist as a folder (two cases need paths no folder
+# can hold), then the disk-only cases: (id, expected fragment, line or None).
+_WRITABLE = [case for case in SPEC_CASES if not any(_escapes(name) for name in case.files)]
+EXPECTED: dict[str, tuple[str, int | None]] = {
+    **{f"spec:{case.name}": (case.expected, case.line) for case in _WRITABLE},
+    **{f"disk:{case_id}": (fragment, None) for case_id, _, fragment in DISK_CASES},
+}
 
 
 @pytest.fixture(scope="module")
 def malformed_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
-    """Build every malformed package and validate them all (concurrently) once."""
+    """Write every malformed package to disk and validate them all (concurrently) once."""
     base = tmp_path_factory.mktemp("malformed")
-    roots = []
-    for case_id, build, _ in CASES:
+    roots: dict[str, Path] = {}
+    for index, case in enumerate(_WRITABLE):
+        roots[f"spec:{case.name}"] = write_package(base / f"spec{index}", case.files)
+    for case_id, build, _ in DISK_CASES:
         root = base / case_id
         root.mkdir()
         build(root)
-        roots.append(root)
-    results = run_many([("validate", root) for root in roots])
-    return {case_id: result for (case_id, _, _), result in zip(CASES, results, strict=True)}
+        roots[f"disk:{case_id}"] = root
+    results = run_many([("validate", root) for root in roots.values()])
+    return dict(zip(roots, results, strict=True))
 
 
 def test_there_are_at_least_thirty_malformed_cases() -> None:
-    """The malformed-package generator covers at least 30 distinct problems."""
-    assert len({case_id for case_id, _, _ in CASES}) == len(CASES) >= 30
+    """At least 30 distinct malformed packages go through `soulkeeper validate` in a subprocess."""
+    assert len(EXPECTED) >= 30
 
 
-@pytest.mark.parametrize(("case_id", "fragment"), [(c, f) for c, _, f in CASES])
-def test_malformed_package_fails_with_one_line(
-    malformed_results: dict[str, Result], case_id: str, fragment: str
-) -> None:
-    """Each malformed package exits 1 with one stderr line naming the problem, and no traceback."""
-    assert_failure(malformed_results[case_id], 1, fragment)
+@pytest.mark.parametrize("case_id", sorted(EXPECTED))
+def test_malformed_package_fails_with_one_line(malformed_results: dict[str, Result], case_id: str) -> None:
+    """Each malformed package exits 1 with one stderr line naming the problem (and line), no traceback."""
+    fragment, line = EXPECTED[case_id]
+    result = malformed_results[case_id]
+    assert_failure(result, 1, fragment)
+    if line is not None:
+        assert f":{line}:" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(("case_id", "build", "code"), STRICT_CASES, ids=[c for c, _, _ in STRICT_CASES])
