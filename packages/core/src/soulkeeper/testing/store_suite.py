@@ -19,7 +19,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
@@ -70,6 +70,16 @@ def _process_writer(url: str, worker: int, count: int) -> None:
             store.update_state("shared", _bump)
     finally:
         store.close()
+
+
+def _process_context() -> Any:  # ForkServerContext | SpawnContext (the former is POSIX-only)
+    """Forkserver where available (children fork from a process that imported soulkeeper once, and never
+    from the test process with its pool threads), else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _run_threads(target: Callable[[int], None], count: int) -> None:
@@ -333,7 +343,7 @@ class CheckpointStoreSuite:
             with open_store(store_url) as other:
                 assert other.list("shared") == []
             return
-        context = multiprocessing.get_context("spawn")
+        context = _process_context()
         processes = [
             context.Process(target=_process_writer, args=(store_url, worker, PER_PROCESS))
             for worker in range(PROCESSES)
