@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from soulkeeper.errors import IntegrityError, SpecError
 from soulkeeper.integrity import compute_digest, list_package_files, parse_digest
 
@@ -134,3 +136,51 @@ def test_parse_digest() -> None:
     for bad in ("sha256:xyz", "md5:" + "a" * 64, "a" * 63):
         with pytest.raises(ValueError, match="not a digest"):
             parse_digest(bad)
+
+
+def test_listing_agrees_with_the_loader_through_symlinked_folders(tmp_path: Path) -> None:
+    """A folder reached through an inside symlink is listed under both paths by integrity and the loader."""
+    from conftest import EXAMPLES
+    from soulkeeper.spec import load_soul
+
+    root = tmp_path / "p"
+    import shutil
+
+    shutil.copytree(EXAMPLES / "haneul", root)
+    (root / "notes").mkdir()
+    (root / "notes" / "a.md").write_text("# a\n")
+    (root / "alias").symlink_to(root / "notes", target_is_directory=True)
+    soul = load_soul(root)
+    listed = list_package_files(root)
+    assert {"alias/a.md", "notes/a.md"} <= set(listed)
+    assert dict(soul.raw_files) == listed
+    assert soul.digest == compute_digest(listed)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    tree=st.dictionaries(
+        st.lists(
+            st.sampled_from(["a", "B", "soul.json", "x.md", "ü.md", ".git", "d"]), min_size=1, max_size=3
+        ).map("/".join),
+        st.binary(max_size=40),
+        max_size=6,
+    )
+)
+def test_digest_of_a_folder_equals_digest_of_its_mapping(
+    tmp_path_factory: pytest.TempPathFactory, tree: dict[str, bytes]
+) -> None:
+    """Whatever files a folder holds, digesting the folder equals digesting the mapping that was written."""
+    root = tmp_path_factory.mktemp("tree")
+    written: dict[str, bytes] = {}
+    for rel, data in tree.items():
+        path = root / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            continue  # a file and a folder with the same name: keep the first
+        written[rel] = data
+    on_disk = list_package_files(root)
+    expected = {k: v for k, v in written.items() if ".git" not in k.split("/")[:-1] and (root / k).is_file()}
+    assert compute_digest(on_disk) == compute_digest(expected)
