@@ -105,3 +105,11 @@ def test_help_lists_every_command() -> None:
     assert result.code == 0, result.stderr
     for command in ("validate", "inspect", "init", "digest", "keygen", "sign", "verify", "diff", "plugins"):
         assert command in result.stdout
+
+
+def test_bare_command_prints_help_and_exits_0() -> None:
+    """`soulkeeper` with no arguments prints the help on stdout and exits 0 (not a one-line error)."""
+    result = run()
+    assert result.code == 0, result.stderr
+    assert "Commands:" in result.stdout
+    assert result.stderr == ""

@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> Any:
     except click.Abort:
         click.echo("soulkeeper: aborted", err=True)
         sys.exit(EXIT_INPUT)
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `soulkeeper`: help on stdout, not an error
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        sys.exit(EXIT_OK)
     except click.ClickException as exc:
         click.echo(f"soulkeeper: {exc.format_message()}", err=True)
         sys.exit(EXIT_INPUT)
