@@ -8,6 +8,8 @@ are kept first; within a class, earlier files and earlier sections win.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Mapping
 
 __all__ = ["DEFAULT_PRIORITIES", "UNMATCHED", "classify_sections"]
@@ -56,11 +58,29 @@ DEFAULT_PRIORITIES: Mapping[str, int] = {
 3 examples, 4 stories/anecdotes/hobbies). When several keywords match, the lowest class wins."""
 
 
+@functools.lru_cache(maxsize=64)
+def _matchers(items: tuple[tuple[str, int], ...]) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    by_class: dict[int, list[str]] = {}
+    for keyword, cls in items:
+        if keyword:
+            by_class.setdefault(cls, []).append(re.escape(keyword.casefold()))
+    return tuple(
+        (cls, re.compile("|".join(sorted(words, key=len, reverse=True))))
+        for cls, words in sorted(by_class.items())
+    )
+
+
 def heading_class(heading: str, priorities: Mapping[str, int]) -> int | None:
-    """The class the heading's keywords give, or ``None`` when no keyword matches."""
+    """The class the heading's keywords give (the lowest when several match), or ``None``."""
+    return _class(heading, _matchers(tuple(sorted(priorities.items()))))
+
+
+def _class(heading: str, matchers: tuple[tuple[int, re.Pattern[str]], ...]) -> int | None:
     folded = heading.casefold()
-    found = [cls for keyword, cls in priorities.items() if keyword and keyword.casefold() in folded]
-    return min(found) if found else None
+    for cls, pattern in matchers:
+        if pattern.search(folded):
+            return cls
+    return None
 
 
 def classify_sections(headings: Iterable[tuple[str, int]], priorities: Mapping[str, int]) -> list[int]:
@@ -69,12 +89,13 @@ def classify_sections(headings: Iterable[tuple[str, int]], priorities: Mapping[s
     A heading with no matching keyword inherits from its nearest enclosing heading; a title (level 1)
     or preamble (level 0) with no keyword is class 0: it names the file and costs little.
     """
+    matchers = _matchers(tuple(sorted(priorities.items())))
     classes: list[int] = []
     stack: list[tuple[int, int | None]] = []  # (level, class given by a keyword, or inherited)
     for heading, level in headings:
         while stack and stack[-1][0] >= level > 0:
             stack.pop()
-        own = heading_class(heading, priorities) if heading else None
+        own = _class(heading, matchers) if heading else None
         inherited = next((cls for _, cls in reversed(stack) if cls is not None), None)
         if own is not None:
             classes.append(own)

@@ -17,6 +17,7 @@ case where the tokenizer merges across a joiner.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from soulkeeper.pack._plan import JOINER, Fixed, Plan, PlanFile, Unit
@@ -81,15 +82,16 @@ class Selection:
 
 
 class _State:
-    __slots__ = ("cut", "fixed_pieces", "fixed_tokens", "kept", "plan")
+    """The committed selection's per-file costs, so a candidate only recounts the files it changes."""
+
+    __slots__ = ("costs", "fixed_pieces", "fixed_tokens", "plan")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         fixed = plan.fixed
         self.fixed_tokens = sum(f.tokens for f in fixed)
         self.fixed_pieces = len(fixed)
-        self.kept: set[int] = set()
-        self.cut: Cut | None = None
+        self.costs: list[tuple[int, int]] = [(0, 0)] * len(plan.files)
 
     def file_cost(self, pf: PlanFile, kept: set[int], cut: Cut | None) -> tuple[int, int]:
         """(tokens, pieces) of one file's part of the text; (0, 0) when it is left out entirely."""
@@ -113,13 +115,18 @@ class _State:
             pieces += 1
         return tokens, pieces
 
-    def total(self, kept: set[int], cut: Cut | None) -> int:
+    def candidate(
+        self, kept: set[int], cut: Cut | None, changed: Sequence[int]
+    ) -> tuple[int, list[tuple[int, int]]]:
+        """The total cost with ``changed`` files recounted for ``kept``/``cut``, and the new per-file costs."""
         plan = self.plan
+        costs = list(self.costs)
+        for index in changed:
+            costs[index] = self.file_cost(plan.files[index], kept, cut)
         tokens = self.fixed_tokens
         pieces = self.fixed_pieces
         dropped: list[str] = []
-        for pf in plan.files:
-            t, p = self.file_cost(pf, kept, cut)
+        for pf, (t, p) in zip(plan.files, costs, strict=True):
             if p == 0:
                 dropped.append(pf.path)
             tokens += t
@@ -127,7 +134,7 @@ class _State:
         if dropped:
             tokens += plan.count_memo(closing_marker(dropped))
             pieces += 1
-        return tokens + plan.joiner_tokens * max(pieces - 1, 0)
+        return tokens + plan.joiner_tokens * max(pieces - 1, 0), costs
 
 
 def select(plan: Plan, budget: int) -> tuple[Selection | None, int]:
@@ -136,11 +143,12 @@ def select(plan: Plan, budget: int) -> tuple[Selection | None, int]:
     The minimum is the budget-immune pieces plus the marker naming every budgeted file as left out.
     """
     state = _State(plan)
-    minimum = state.total(set(), None)
+    all_files = range(len(plan.files))
+    minimum, _ = state.candidate(set(), None, ())
     if minimum > budget:
         return None, minimum
     everything = {u.rank for u in plan.units}
-    cost = state.total(everything, None)
+    cost, _ = state.candidate(everything, None, all_files)
     if cost <= budget:
         return Selection(frozenset(everything), None, cost), minimum
     kept: set[int] = set()
@@ -148,37 +156,40 @@ def select(plan: Plan, budget: int) -> tuple[Selection | None, int]:
     cut: Cut | None = None
     for tier in plan.tiers:
         tier_units = [u for u in plan.units if u.tier == tier]
+        tier_files = sorted({u.file for u in tier_units})
         trial = kept | {u.rank for u in tier_units}
-        trial_cost = state.total(trial, cut)
+        trial_cost, costs = state.candidate(trial, cut, tier_files)
         if trial_cost <= budget:
-            kept, cost = trial, trial_cost
+            kept, cost, state.costs = trial, trial_cost, costs
             continue
         for unit in tier_units:
             trial = kept | {unit.rank}
-            trial_cost = state.total(trial, cut)
+            trial_cost, costs = state.candidate(trial, cut, (unit.file,))
             if trial_cost <= budget:
-                kept, cost = trial, trial_cost
+                kept, cost, state.costs = trial, trial_cost, costs
             elif cut is None and unit.pclass <= MAX_CUT_CLASS:
                 found = _cut(state, kept, unit, budget)
                 if found is not None:
-                    cut, cost = found
+                    cut, cost, state.costs = found
     return Selection(frozenset(kept), cut, cost), minimum
 
 
-def _cut(state: _State, kept: set[int], unit: Unit, budget: int) -> tuple[Cut, int] | None:
+def _cut(
+    state: _State, kept: set[int], unit: Unit, budget: int
+) -> tuple[Cut, int, list[tuple[int, int]]] | None:
     """``unit`` cut after its last sentence that fits (at least one sentence past the heading)."""
     prefixes = sentence_prefixes(unit.text)[:-1]
     if unit.heading:
         prefixes = prefixes[1:]  # the heading line alone is not worth packing
-    best: tuple[Cut, int] | None = None
+    best: tuple[Cut, int, list[tuple[int, int]]] | None = None
     low, high = 0, len(prefixes) - 1
     while low <= high:
         middle = (low + high) // 2
         text = prefixes[middle]
         cut = Cut(unit.rank, text, state.plan.count(text))
-        cost = state.total(kept, cut)
+        cost, costs = state.candidate(kept, cut, (unit.file,))
         if cost <= budget:
-            best = (cut, cost)
+            best = (cut, cost, costs)
             low = middle + 1
         else:
             high = middle - 1
