@@ -16,7 +16,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def main() -> None:
         cold_us = _times(cold, args.rounds, before=clear_cache)
         budgets = iter(range(2000, 2000 + args.rounds))
 
-        def new_budget(spec: str = spec) -> object:
+        def new_budget(spec: str = spec, budgets: Iterator[int] = budgets) -> object:
             return pack(soul, budget=next(budgets), tokenizer=spec)
 
         pack(soul, budget=1999, tokenizer=spec)  # per-section counts cached
