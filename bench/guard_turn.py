@@ -1,0 +1,165 @@
+"""PersonaGuard per-turn cost (prepare + observe) with every checkpoint store, and memory per thread.
+
+    uv run python bench/guard_turn.py [--turns 300] [--threads 1000]
+
+Persona: examples/souls/mati, context window 8192, the default ``estimate`` tokenizer. Each turn prepares a
+20-message history and observes a reply (one in ten drifted, so re-anchors and restores are exercised).
+Columns are medians in microseconds; "detector" is ``DriftDetector.check`` alone on the same replies, so
+"observe - detector" is the guard's own bookkeeping plus the store round trips. Memory is what the guard
+process holds per active thread (tracemalloc, after every thread took three turns). PostgreSQL and Redis
+come from SOULKEEPER_TEST_POSTGRES_URL / SOULKEEPER_TEST_REDIS_URL (defaults: the local test servers); a
+backend that cannot be reached is reported and left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault(
+    "TIKTOKEN_CACHE_DIR", str(ROOT.parent / "shared" / "data" / "tokenizers" / "tiktoken-cache")
+)
+
+from soulkeeper.errors import SoulkeeperError  # noqa: E402
+from soulkeeper.guard import Message, PersonaGuard, Policy  # noqa: E402
+from soulkeeper.spec import load_soul  # noqa: E402
+
+POSTGRES = os.environ.get("SOULKEEPER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("SOULKEEPER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CLEAN = (
+    "Regarding the deployment, the recommended procedure is to verify the current state and then to apply "
+    "the change in small, reversible increments. Further detail can be provided upon request."
+)
+DRIFTED = "Hey! 🎉 Deployment's done — super easy, no worries!"
+
+
+@contextmanager
+def backend(name: str, tmp: Path) -> Iterator[str]:
+    """The URL of a fresh location for one backend, cleaned up afterwards."""
+    if name == "memory":
+        yield "memory://"
+    elif name == "sqlite":
+        yield f"sqlite:///{tmp / f'guard-{uuid.uuid4().hex[:6]}.db'}"
+    elif name == "postgresql":
+        import psycopg
+
+        schema = f"sk_guard_{uuid.uuid4().hex[:10]}"
+        try:
+            yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}schema={schema}"
+        finally:
+            with psycopg.connect(POSTGRES, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    else:
+        import redis
+
+        prefix = f"sk-guard-{uuid.uuid4().hex[:10]}"
+        try:
+            yield f"{REDIS}{'&' if '?' in REDIS else '?'}prefix={prefix}"
+        finally:
+            client = redis.Redis.from_url(REDIS)
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+            client.close()
+
+
+def history() -> list[Message]:
+    msgs: list[Message] = []
+    for i in range(10):
+        msgs.append(Message(role="user", content=f"Question {i}: what is the state of the rollout?"))
+        msgs.append(Message(role="assistant", content=CLEAN))
+    return msgs
+
+
+def per_turn(guard: PersonaGuard, turns: int) -> dict[str, float]:
+    msgs = history()
+    prep, obs, det = [], [], []
+    thread = f"bench-{uuid.uuid4().hex[:8]}"
+    for i in range(turns):
+        reply = DRIFTED if i % 10 == 9 else CLEAN
+        t0 = time.perf_counter()
+        guard.prepare(thread, msgs)
+        t1 = time.perf_counter()
+        guard.observe(thread, reply, user_text="status?")
+        t2 = time.perf_counter()
+        guard.detector.check(reply, user_text="status?", turn=i + 1)
+        t3 = time.perf_counter()
+        prep.append((t1 - t0) * 1e6)
+        obs.append((t2 - t1) * 1e6)
+        det.append((t3 - t2) * 1e6)
+    turn = [p + o for p, o in zip(prep, obs, strict=True)]
+    return {
+        "prepare": statistics.median(prep),
+        "observe": statistics.median(obs),
+        "detector": statistics.median(det),
+        "turn": statistics.median(turn),
+    }
+
+
+def memory_per_thread(guard: PersonaGuard, threads: int) -> float:
+    """Bytes the guard process holds per active thread (three turns each), via tracemalloc."""
+    msgs = history()
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for t in range(threads):
+        for i in range(3):
+            guard.prepare(f"mem-{t}", msgs)
+            guard.observe(f"mem-{t}", CLEAN if i else f"{CLEAN} ({t})")
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    return grown / threads
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--turns", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=1000)
+    args = parser.parse_args()
+    logging.getLogger("soulkeeper").addHandler(logging.NullHandler())
+    soul = load_soul(ROOT / "examples" / "souls" / "mati")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("memory", "sqlite", "postgresql", "redis"):
+            try:
+                with backend(name, Path(tmp)) as url:
+                    guard = PersonaGuard(soul, store=url, context_window=8192, policy=Policy())
+                    try:
+                        per_turn(guard, 30)  # warm up: detector models, pack cache, connections
+                        result = per_turn(guard, args.turns)
+                        memory = memory_per_thread(guard, args.threads) if name != "memory" else None
+                    finally:
+                        guard.close()
+            except (SoulkeeperError, ImportError, OSError) as exc:
+                print(f"{name}: skipped ({' '.join(str(exc).split())[:120]})", file=sys.stderr)
+                continue
+            rows.append((name, result, memory))
+    print(f"PersonaGuard per turn, {args.turns} turns, medians in µs (persona mati, context 8192)\n")
+    print("| store | prepare | observe | prepare + observe | detector alone | memory per thread |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, r, memory in rows:
+        mem = f"{memory / 1024:.1f} KB" if memory is not None else "n/a (state in process)"
+        print(
+            f"| {name} | {r['prepare']:.0f} | {r['observe']:.0f} | {r['turn']:.0f} | {r['detector']:.0f} | {mem} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
