@@ -96,7 +96,8 @@ class PackEntry:
     :param tier: 1-based tier number.
     :param status: ``included`` whole, ``truncated`` (a section cut at a sentence boundary, or a file
         with some sections left out) or ``dropped``.
-    :param tokens: tokens of the piece in full, counted on its own.
+    :param tokens: tokens of the piece in full, counted on its own (for a file: its sections' counts
+        plus the joiners between them).
     :param kept_tokens: tokens of what was packed of it (``0`` when dropped).
     :param rank: the order in which the packer considered this section (lower is kept first); ``None``
         for file entries and budget-immune pieces.
