@@ -333,3 +333,26 @@ def test_workspace_files_are_not_packed() -> None:
     assert "NOTES.md" in paths
     assert "USER.md" not in paths
     assert "memory/a.md" not in paths
+
+
+def lumpy(text: str) -> int:
+    """Words plus a term quadratic in length: the joined text costs more than the sum of its parts."""
+    return len(text.split()) + len(text) ** 2 // 20_000
+
+
+def test_budget_holds_when_parts_do_not_add_up(caplog: pytest.LogCaptureFixture) -> None:
+    """With a tokenizer whose count of the joined text exceeds the planned sum, the packer repacks to fit."""
+    packed = 0
+    with caplog.at_level(logging.DEBUG, logger="soulkeeper.pack"):
+        for budget in range(60, 400, 7):
+            try:
+                result = pack(_soul(), budget=budget, tokenizer=lumpy)
+            except BudgetExceededError as exc:
+                required = exc.required
+                assert required > budget
+                continue
+            packed += 1
+            assert result.tokens == lumpy(result.text)
+            assert result.tokens <= budget
+    assert packed > 20
+    assert any(r.getMessage().startswith("planned ") for r in caplog.records), "no repack was exercised"
