@@ -65,6 +65,13 @@ def evaluate(n: int | None = None, *, errors: int = 0) -> list[dict[str, object]
     return rows
 
 
+def pooled(rows: list[dict[str, object]], kind: str) -> tuple[int, float]:
+    """(n, share flagged casual or mixed) over every set of one kind."""
+    n = sum(int(r["n"]) for r in rows if r["kind"] == kind)  # type: ignore[call-overload]
+    flagged = sum(float(r["casual_or_mixed"]) * int(r["n"]) for r in rows if r["kind"] == kind)  # type: ignore[arg-type,call-overload]
+    return n, flagged / n
+
+
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| Set | n | Formal | Polite | Casual or mixed | Undecided | Target |",
@@ -76,6 +83,12 @@ def table(rows: list[dict[str, object]]) -> str:
             f"| {r['set']} | {r['n']:,} | {r['formal']:.1%} | {r['polite']:.1%} | "
             f"**{r['casual_or_mixed']:.1%}** | {r['undecided']:.1%} | {target} |"
         )
+    n_h, rate_h = pooled(rows, "honorific")
+    n_b, rate_b = pooled(rows, "banmal")
+    lines.append(
+        f"| **all polite/formal references** | {n_h:,} | | | **{rate_h:.2%}** | | wrongly flagged ≤ 0.5 % |"
+    )
+    lines.append(f"| **all banmal references** | {n_b:,} | | | **{rate_b:.2%}** | | banmal detected ≥ 97 % |")
     return "\n".join(lines)
 
 

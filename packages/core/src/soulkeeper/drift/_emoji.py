@@ -111,7 +111,8 @@ _BRACKETED_RE = re.compile(r"[(（][^()（）\n]{1,16}[)）]")
 _ASCII_FACE_RE = re.compile(r"^[>^\-+*=o0OTx;@'`~]{1,2}[_.\-wo0O]*[<^\-+*=o0OTx;@'`~]{1,2}$")
 _WORDY_RE = re.compile(r"[A-Za-z]{2,}|\d{2,}|[\uac00-\ud7a3]|[\u4e00-\u9fff]{2,}|[\u3040-\u30ff]{2,}")
 _FACE_IDEOGRAPHS = frozenset("皿益艹口目人")
-EMOTICON_RE = re.compile(_WEST, re.VERBOSE)
+# the lookahead lets the engine skip positions that cannot start an emoticon
+EMOTICON_RE = re.compile(r"(?=[:;=<>^*_xXTto0O\-¯ㅠㅜ✪★☆◕⊙●＾╯])" + _WEST, re.VERBOSE)
 
 
 def _is_face(inner: str) -> bool:

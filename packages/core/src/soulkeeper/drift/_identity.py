@@ -77,10 +77,11 @@ _NOT_NAMES = frozenset(
     September October November December Christmas Easter""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 
-_EN_PATTERNS: tuple[tuple[ClaimKind, re.Pattern[str]], ...] = (
+_EN_PATTERNS: tuple[tuple[ClaimKind, str, re.Pattern[str]], ...] = (
     # "my name is X", "call me X", "the name's X"
     (
         "name",
+        "intro",
         re.compile(
             rf"\b(?:[Mm]y name is|[Mm]y name's|[Cc]all me|[Nn]ame's|I(?:'m| am) called)\s+(?P<claim>{_NAME})"
         ),
@@ -88,6 +89,7 @@ _EN_PATTERNS: tuple[tuple[ClaimKind, re.Pattern[str]], ...] = (
     # "I'm Gemma 4", "I am Llama 3", "This is ChatGPT", "As Claude, …"
     (
         "name",
+        "model",
         re.compile(
             rf"\b(?:I['’]m|I am|[Tt]his is|[Aa]s|[Hh]ere is|[Hh]ere's|it['’]s|[Ii]t is)\s+(?P<claim>{_MODEL}{_VERSION})\b"
         ),
@@ -95,12 +97,14 @@ _EN_PATTERNS: tuple[tuple[ClaimKind, re.Pattern[str]], ...] = (
     # "I'm Mati", "Hi, I am Kim." — a capitalised name right after "I'm"
     (
         "name",
+        "i_am",
         re.compile(
             rf"\bI(?:['’]m| am)\s+(?P<claim>{_NAME})(?=\s*(?:[,.!?;:—–-]|$|and\b|here\b|your\b|an?\b|the\b|from\b|with\b|\())"
         ),
     ),
     # "As an AI language model", "I am a large language model", "I'm an AI assistant"
     (
+        "ai",
         "ai",
         re.compile(
             rf"\b(?:I['’]m|I am|[Aa]s|[Bb]eing)\s+(?:just\s+|only\s+|simply\s+)?(?:an?|the)\s+(?P<claim>{_AI_PHRASE})\b"
@@ -109,6 +113,7 @@ _EN_PATTERNS: tuple[tuple[ClaimKind, re.Pattern[str]], ...] = (
     # "I am ChatGPT, a large language model …"
     (
         "ai",
+        "model",
         re.compile(
             rf"\b(?:I['’]m|I am)\s+{_MODEL}{_VERSION}\s*[,—–-]\s*(?:an?|the)\s+(?P<claim>{_AI_PHRASE})\b"
         ),
@@ -116,35 +121,40 @@ _EN_PATTERNS: tuple[tuple[ClaimKind, re.Pattern[str]], ...] = (
     # "trained by Google", "developed by OpenAI", "created by Anthropic"
     (
         "maker",
+        "names",
         re.compile(
             rf"\b(?:trained|developed|created|made|built|designed|programmed|released|produced)\s+by\s+(?:the\s+)?(?:(?:team|researchers|engineers)\s+at\s+)?(?P<claim>{_MAKER})\b"
         ),
     ),
     (
         "maker",
+        "names",
         re.compile(
-            rf"\b(?P<claim>{_MAKER})['’]s\s+(?:own\s+)?(?:AI|language model|assistant|model|LLM|chatbot)\b"
+            rf"\b(?:I['’]m|I am|[Aa]s)\s+(?P<claim>{_MAKER})['’]s\s+(?:own\s+)?(?:AI|language model|assistant|model|LLM|chatbot)\b"
         ),
     ),
 )
 
 _AI_WORDS_CJK = r"(?:AI|LLM|대형\s?언어\s?모델|인공지능|언어\s?모델|어시스턴트|챗봇|비서|人工知能|言語モデル|アシスタント|チャットボット|人工智能|语言模型|語言模型|助手|聊天机器人|大模型)"
-_CJK_PATTERNS: tuple[tuple[ClaimKind, re.Pattern[str]], ...] = (
+_CJK_PATTERNS: tuple[tuple[ClaimKind, str, re.Pattern[str]], ...] = (
     # Korean: "제 이름은 X입니다", "X라고 합니다", "저는 X입니다 / 예요 / 이에요", "나는 X야"
     (
         "name",
+        "cjk",
         re.compile(
             r"(?:제|내)\s?이름은\s*(?P<claim>[^\s.,!?。]+?)(?:입니다|이에요|예요|이야|야|이라고|라고|[.!?\s]|$)"
         ),
     ),
     (
         "name",
+        "cjk",
         re.compile(
             r"(?:저는|전|나는|난)\s*(?P<claim>[A-Za-z][A-Za-z0-9.-]*(?:\s?[A-Za-z0-9.-]+)?)\s*(?:입니다|이에요|예요|이야|야|라고|이라고)"
         ),
     ),
     (
         "ai",
+        "cjk",
         re.compile(
             rf"(?:저는|전|나는|난)\s*(?P<claim>[^.!?。\n]{{0,40}}?{_AI_WORDS_CJK}[^\s.!?]{{0,8}}?)(?:입니다|이에요|예요|이야|야)"
         ),
@@ -152,47 +162,58 @@ _CJK_PATTERNS: tuple[tuple[ClaimKind, re.Pattern[str]], ...] = (
     # Japanese: "私はXです", "Xと申します", "私の名前はXです"
     (
         "name",
+        "cjk",
         re.compile(
             r"(?:私|わたし|僕|ぼく|俺)の名前は\s*(?P<claim>[^\s、。！？]+?)(?:です|だ|と申します|といいます|[、。！？\s]|$)"
         ),
     ),
     (
         "name",
+        "cjk",
         re.compile(
             r"(?P<claim>[A-Za-z][A-Za-z0-9.-]*(?:\s[A-Za-z0-9.-]+)?|[\u30a0-\u30ff]{2,})\s*(?:と申します|といいます|と言います)"
         ),
     ),
     (
         "name",
+        "cjk",
         re.compile(
             r"(?:私|わたし|僕|ぼく|俺)は\s*(?P<claim>[A-Za-z][A-Za-z0-9.-]*(?:\s?[A-Za-z0-9.-]+)?)\s*(?:です|だ|でございます)"
         ),
     ),
     (
         "ai",
+        "cjk",
         re.compile(
             rf"(?:私|わたし|僕|ぼく|俺)は\s*(?P<claim>[^。！？\n]{{0,40}}?{_AI_WORDS_CJK}[^\s。！？]{{0,6}}?)(?:です|だ|でございます)"
         ),
     ),
     # Chinese: "我是X", "我叫X", "我的名字是X"
-    ("name", re.compile(r"(?:我叫|我的名字是|我的名字叫)\s*(?P<claim>[^\s，。！？,.!?]+)")),
-    ("name", re.compile(r"我是\s*(?P<claim>[A-Za-z][A-Za-z0-9.-]*(?:\s?[A-Za-z0-9.-]+)?)")),
-    ("ai", re.compile(rf"我是\s*(?P<claim>[^。！？\n]{{0,40}}?{_AI_WORDS_CJK}(?:\s?{_AI_WORDS_CJK})*)")),
+    ("name", "cjk", re.compile(r"(?:我叫|我的名字是|我的名字叫)\s*(?P<claim>[^\s，。！？,.!?]+)")),
+    ("name", "cjk", re.compile(r"我是\s*(?P<claim>[A-Za-z][A-Za-z0-9.-]*(?:\s?[A-Za-z0-9.-]+)?)")),
+    (
+        "ai",
+        "cjk",
+        re.compile(rf"我是\s*(?P<claim>[^。！？\n]{{0,40}}?{_AI_WORDS_CJK}(?:\s?{_AI_WORDS_CJK})*)"),
+    ),
     # makers in CJK: "구글이 개발한", "Googleによって開発された", "由OpenAI开发"
     (
         "maker",
+        "cjk",
         re.compile(
             rf"(?P<claim>{_MAKER}|구글|오픈AI|메타|앤트로픽|마이크로소프트|알리바바|네이버)(?:에서|이|가|에 의해)?\s*(?:개발한|만든|훈련한|학습시킨|훈련된|개발된)"
         ),
     ),
     (
         "maker",
+        "cjk",
         re.compile(
             rf"(?P<claim>{_MAKER}|グーグル|オープンAI|メタ)(?:によって|が|の)\s*(?:開発|作成|訓練|トレーニング)"
         ),
     ),
     (
         "maker",
+        "cjk",
         re.compile(
             rf"由\s*(?P<claim>{_MAKER}|谷歌|阿里巴巴|阿里云|百度|深度求索|智谱|月之暗面)\s*(?:开发|開發|训练|訓練|创建|打造)"
         ),
@@ -208,12 +229,56 @@ def _is_name(claim: str) -> bool:
     return first not in _NOT_NAMES and not claim.endswith(("'s", "’s"))
 
 
+_PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()[]{}\"'’“”-—–/\\*_`<>", " "))
+_NAME_KEYS = frozenset(
+    part
+    for name in BASE_MODEL_NAMES + MODEL_MAKERS
+    for part in name.translate(_PUNCTUATION_TO_SPACE).split()[:1]
+)
+_CJK_TRIGGERS = (
+    "저는", "전 ", "나는", "난 ", "이름", "私", "わたし", "僕", "ぼく", "俺", "申します", "いいます", "言います",
+    "我", "개발", "만든", "훈련", "開発", "作成", "开发", "開發", "训练", "訓練",
+)  # fmt: skip
+
+
+def _gates(text: str) -> dict[str, bool]:
+    """Which pattern groups can match at all, from substring checks that cost far less than a scan."""
+    i_am = "I'm" in text or "I am" in text or "I’m" in text
+    low = text.lower()
+    names = not _NAME_KEYS.isdisjoint(text.translate(_PUNCTUATION_TO_SPACE).split())
+    return {
+        "intro": "name" in low or "call me" in low,
+        "model": names,
+        "i_am": i_am,
+        "ai": i_am or "as a" in low or "being a" in low,
+        "names": names,
+        "cjk": not text.isascii() and any(t in text for t in _CJK_TRIGGERS),
+    }
+
+
+_SELF_EN_RE = re.compile(r"\b(?:I|I['’]m|me|my|myself)\b|\b(?:AI|model|assistant|chatbot|LLM)\b")
+_SELF_CJK = ("저는", "전 ", "나는", "난 ", "저 ", "제가", "私", "わたし", "僕", "ぼく", "俺", "我")
+_SENTENCE_END_RE = re.compile(r"[.!?。！？\n]")
+
+
+def _self_referential(text: str, start: int, end: int) -> bool:
+    """True when the sentence around a maker mention speaks about the speaker ("I was trained by …")."""
+    before = _SENTENCE_END_RE.split(text[max(0, start - 120) : start])[-1]
+    after_match = _SENTENCE_END_RE.search(text, end)
+    after = text[end : after_match.start() if after_match else len(text)]
+    sentence = before + text[start:end] + after
+    return _SELF_EN_RE.search(before) is not None or any(t in sentence for t in _SELF_CJK)
+
+
 def find_identity_claims(text: str) -> list[IdentityClaim]:
     """Return every self-identification in ``text`` with its kind and character span, in text order."""
     found: list[IdentityClaim] = []
     seen: set[tuple[int, int]] = set()
+    gates = _gates(text)
     patterns = _EN_PATTERNS if text.isascii() else _EN_PATTERNS + _CJK_PATTERNS
-    for kind, pattern in patterns:
+    for kind, gate, pattern in patterns:
+        if not gates[gate]:
+            continue  # cheap substring checks rule the pattern out: no regex scan
         for m in pattern.finditer(text):
             claim = m.group("claim").strip()
             span = m.span("claim")
@@ -221,6 +286,8 @@ def find_identity_claims(text: str) -> list[IdentityClaim]:
                 continue
             if kind == "name" and not _MODEL_RE.match(claim) and not _is_name(claim):
                 continue
+            if kind == "maker" and not _self_referential(text, m.start(), m.end()):
+                continue  # "it was trained by OpenAI engineers" is about something else
             if kind == "ai" and not text.isascii():
                 core = _AI_CORE_RE.search(claim)
                 if (
