@@ -5,10 +5,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from functools import cache
+
 import pytest
 from _guard_support import CLEAN, DRIFTED, RedisServer, mati
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from soulkeeper.errors import StoreError
 from soulkeeper.guard import PersonaGuard, Policy
+
+
+@cache
+def _hypo_guard() -> PersonaGuard:
+    return PersonaGuard(mati(), store="memory://", context_window=8192)
 
 
 @pytest.fixture
@@ -108,3 +117,28 @@ def test_huge_and_binary_history_keeps_persona() -> None:
     out = guard.prepare("h", history)  # re-anchor: counts the huge history for the available budget
     assert out[0].role == "system"
     assert "<persona-reminder>" in out[0].content
+
+
+_RESPONSES = st.one_of(
+    st.text(max_size=300),
+    st.binary(max_size=200),
+    st.none(),
+    st.integers(),
+    st.dictionaries(st.sampled_from(["role", "content", "tool_calls", "name"]), st.text(max_size=20)),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(responses=st.lists(_RESPONSES, min_size=1, max_size=6))
+def test_any_response_is_observed_and_persona_stays(responses: list[object]) -> None:
+    """Arbitrary text, bytes and junk responses never crash observe, and prepare still pins the persona."""
+    guard = _hypo_guard()
+    guard.forget("any")
+    for response in responses:
+        decision = guard.observe("any", response, user_text="question")
+        assert decision.action in ("ok", "warn", "reinject", "restore")
+    out = guard.prepare("any", [{"role": "assistant", "content": r} for r in responses if isinstance(r, str)])
+    identity = guard.soul.file("identity")
+    assert identity is not None
+    assert out[0].role == "system" and out[0].content.startswith(identity.text)
+    assert all(m.role != "system" for m in out[1:])

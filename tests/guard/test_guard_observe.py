@@ -131,3 +131,37 @@ async def test_async_observe_and_prepare(tmp_path: Path) -> None:
         assert "<persona-reminder>" in prepared[0].content
         results = await asyncio.gather(*(guard.aobserve(f"c{i}", CLEAN) for i in range(5)))
         assert all(r.action == "ok" for r in results)
+
+
+def test_concurrent_threads_lose_no_turn(tmp_path: Path) -> None:
+    """Eight OS threads observing one conversation through one guard count every turn exactly once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with PersonaGuard(mati(), store=f"sqlite:///{tmp_path / 'c.db'}") as guard:
+        with ThreadPoolExecutor(8) as pool:
+            decisions = list(
+                pool.map(lambda i: guard.observe("busy", CLEAN if i % 5 else DRIFTED), range(80))
+            )
+        assert sorted(d.turn for d in decisions) == list(range(1, 81))
+        state = guard.state("busy")
+        assert state is not None and state.turn == 80
+
+
+def test_default_store_lives_in_the_user_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without store=, the state goes to $SOULKEEPER_STORE or the user data folder, never the package."""
+    import sys
+
+    from soulkeeper.guard import default_store_url
+
+    monkeypatch.setenv("SOULKEEPER_STORE", "memory://")
+    assert default_store_url() == "memory://"
+    monkeypatch.delenv("SOULKEEPER_STORE")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "data"))
+    url = default_store_url()
+    assert url.endswith("soulkeeper/state.db")
+    if sys.platform != "darwin":
+        with PersonaGuard(mati()) as guard:
+            guard.observe("t", CLEAN)
+        assert (tmp_path / "data" / "soulkeeper" / "state.db").exists()
+    assert "examples" not in url

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import OrderedDict, deque
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,8 +173,9 @@ class PersonaGuard:
         self._events = Events(plugin_manager)
         self._threads = ThreadTable(max_threads=MAX_THREADS, exemplars=self.policy.exemplars)
         self._packs: OrderedDict[tuple[str, int | None], PackResult] = OrderedDict()
-        self._persona_texts: deque[str] = deque(maxlen=16)
+        self._persona_texts: tuple[str, ...] = ()  # replaced whole, never mutated: safe to read unlocked
         self._counts: dict[tuple[str, int, int], int] = {}
+        self._cache_lock = threading.Lock()
         self._pack(soul, None)  # fail fast: tier 1 must fit (BudgetExceededError otherwise)
 
     # ------------------------------------------------------------------ public properties
@@ -234,7 +236,7 @@ class PersonaGuard:
             if state is not None:
                 local.state = state
         app_system = text_of(system) if system is not None else None
-        app_pieces, history = split_history(coerce_messages(messages), tuple(self._persona_texts), app_system)
+        app_pieces, history = split_history(coerce_messages(messages), self._persona_texts, app_system)
         pending = state is not None and state.pending_reanchor
         result = self._full_pack(soul, history, app_pieces) if pending else self._pack(soul, None)
         self._report_degraded(thread_id, local, result)
@@ -437,11 +439,11 @@ class PersonaGuard:
             coerce_messages(messages),
             budget=budget,
             count=self.count_message,
-            persona_texts=tuple(self._persona_texts),
+            persona_texts=self._persona_texts,
         )
         summary = None
         if summarize is not None and plan.dropped:
-            summary = run_summarizer(summarize, summarizer_input(plan, tuple(self._persona_texts)))
+            summary = run_summarizer(summarize, summarizer_input(plan, self._persona_texts))
         return apply_plan(plan, summary)
 
     async def acompact(
@@ -452,11 +454,11 @@ class PersonaGuard:
             coerce_messages(messages),
             budget=budget,
             count=self.count_message,
-            persona_texts=tuple(self._persona_texts),
+            persona_texts=self._persona_texts,
         )
         summary = None
         if summarize is not None and plan.dropped:
-            summary = await arun_summarizer(summarize, summarizer_input(plan, tuple(self._persona_texts)))
+            summary = await arun_summarizer(summarize, summarizer_input(plan, self._persona_texts))
         return apply_plan(plan, summary)
 
     def count_message(self, message: Message) -> int:
@@ -468,9 +470,10 @@ class PersonaGuard:
         cached = self._counts.get(key)
         if cached is None:
             cached = self.tokenizer.count_messages([{"role": message.role, "content": content}])
-            self._counts[key] = cached
-            if len(self._counts) > _COUNT_CACHE:
-                self._counts.pop(next(iter(self._counts)))
+            with self._cache_lock:
+                self._counts[key] = cached
+                while len(self._counts) > _COUNT_CACHE:
+                    self._counts.pop(next(iter(self._counts)))
         return cached
 
     def count_messages(self, messages: Sequence[Message]) -> int:
@@ -596,11 +599,12 @@ class PersonaGuard:
             )
         else:
             result = pack(soul, budget=_UNBOUNDED_BUDGET, tokenizer=self.tokenizer, fallback=self.fallback)
-        self._packs[key] = result
-        while len(self._packs) > 16:
-            self._packs.popitem(last=False)
-        if result.text not in self._persona_texts:
-            self._persona_texts.appendleft(result.text)
+        with self._cache_lock:
+            self._packs[key] = result
+            while len(self._packs) > 16:
+                self._packs.popitem(last=False)
+            if result.text not in self._persona_texts:
+                self._persona_texts = (result.text, *self._persona_texts)[:16]
         return result
 
     def _full_pack(self, soul: Soul, history: Sequence[Message], app_pieces: Sequence[str]) -> PackResult:
