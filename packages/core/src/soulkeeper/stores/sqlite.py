@@ -26,6 +26,7 @@ from soulkeeper.stores._base import (
 )
 from soulkeeper.stores._models import Checkpoint, ThreadState
 from soulkeeper.stores._sqlite_schema import MIGRATIONS, MIGRATIONS_TABLE
+from soulkeeper.stores._url import float_option
 
 __all__ = ["SQLiteStore"]
 
@@ -102,7 +103,8 @@ class SQLiteStore(CheckpointStore):
         synchronous = options.get("synchronous", "normal").lower()
         if synchronous not in ("off", "normal", "full", "extra"):
             raise ValueError(f"synchronous must be off, normal, full or extra, got {synchronous!r}")
-        return cls(path or ":memory:", timeout=float(options.get("timeout", 5.0)), synchronous=synchronous)  # type: ignore[arg-type]
+        timeout = float_option(options, "timeout", 5.0)
+        return cls(path or ":memory:", timeout=timeout, synchronous=synchronous)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ connections
 
@@ -123,6 +125,9 @@ class SQLiteStore(CheckpointStore):
             conn = sqlite3.connect(
                 self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
             )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.url}: cannot open the database: {one_line(exc)}") from None
+        try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
             if not self._memory:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -130,7 +135,11 @@ class SQLiteStore(CheckpointStore):
                     raise StoreError(f"{self.url}: cannot switch the database to WAL mode (got {mode})")
             conn.execute(f"PRAGMA synchronous = {self._synchronous.upper()}")
         except sqlite3.Error as exc:
+            conn.close()
             raise StoreError(f"{self.url}: cannot open the database: {one_line(exc)}") from None
+        except BaseException:
+            conn.close()
+            raise
         self._local.conn = conn
         with self._connections_lock:
             self._connections.append(conn)
