@@ -223,3 +223,14 @@ def test_redis_ttl_expires_idle_threads_whole(redis_server: RedisServer) -> None
         assert store.latest("idle") is None
         assert store.get_state("idle") is None
         client.close()
+
+
+def test_postgres_keyword_conninfo_hides_the_password() -> None:
+    """A libpq keyword conninfo works too, and its password never reaches url or error messages."""
+    pytest.importorskip("psycopg")
+    from soulkeeper.stores import PostgresStore
+
+    with pytest.raises(StoreError) as info:
+        PostgresStore(f"host=127.0.0.1 port={free_port()} dbname=test password=kw-s3cret", pool_timeout=2)
+    assert "kw-s3cret" not in str(info.value)
+    assert "password=***" in str(info.value)

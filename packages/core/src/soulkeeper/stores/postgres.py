@@ -36,6 +36,7 @@ __all__ = ["PostgresStore"]
 
 OPTIONS = frozenset({"schema", "pool_min", "pool_max", "pool_timeout"})
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+_KEYWORD_PASSWORD = re.compile(r"password\s*=\s*('[^']*'|\S+)")
 
 
 class _SQL:
@@ -124,8 +125,13 @@ class PostgresStore(CheckpointStore):
         pool_max: int = 10,
         pool_timeout: float = 5.0,
     ) -> None:
-        clean, _, secrets = split_options(conninfo, frozenset())
-        self.url = redact_url(clean)
+        if "://" in conninfo:
+            clean, _, secrets = split_options(conninfo, frozenset())
+            self.url = redact_url(clean)
+        else:  # a libpq keyword string: host=… dbname=… password=…
+            clean = conninfo
+            secrets = tuple(m.group(1) for m in _KEYWORD_PASSWORD.finditer(conninfo))
+            self.url = _KEYWORD_PASSWORD.sub("password=***", conninfo)
         self._secrets = secrets
         if not _IDENTIFIER.match(schema):
             raise ValueError(f"schema must be a plain identifier (letters, digits, _), got {schema!r}")
