@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-
 from functools import cache
+from pathlib import Path
 
 import pytest
 from _guard_support import CLEAN, DRIFTED, RedisServer, mati
@@ -140,5 +139,6 @@ def test_any_response_is_observed_and_persona_stays(responses: list[object]) -> 
     out = guard.prepare("any", [{"role": "assistant", "content": r} for r in responses if isinstance(r, str)])
     identity = guard.soul.file("identity")
     assert identity is not None
-    assert out[0].role == "system" and out[0].content.startswith(identity.text)
+    assert out[0].role == "system"
+    assert out[0].content.startswith(identity.text)
     assert all(m.role != "system" for m in out[1:])

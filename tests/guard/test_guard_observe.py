@@ -144,7 +144,8 @@ def test_concurrent_threads_lose_no_turn(tmp_path: Path) -> None:
             )
         assert sorted(d.turn for d in decisions) == list(range(1, 81))
         state = guard.state("busy")
-        assert state is not None and state.turn == 80
+        assert state is not None
+        assert state.turn == 80
 
 
 def test_default_store_lives_in_the_user_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
