@@ -20,7 +20,14 @@ import drift_eval_language
 import drift_eval_speed
 
 #: Sizes of the deterministic samples used by ``--sample`` and the CI tests.
-SAMPLE = {"korean": 400, "japanese": None, "language": None, "emoji": None, "formality": None}
+SAMPLE = {
+    "korean": 400,
+    "japanese": None,
+    "language": None,
+    "emoji": None,
+    "formality": None,
+    "identity": None,
+}
 
 
 def main() -> int:
@@ -44,6 +51,8 @@ def main() -> int:
     print(drift_eval_emoji.table(drift_eval_emoji.evaluate(size("emoji"))))
     print()
     print(drift_eval_emoji.emoticon_table(drift_eval_emoji.emoticon_rates(size("emoji"))))
+    print("\n### Identity claims on casual persona chat\n")
+    print(drift_eval_identity.table(drift_eval_identity.evaluate(size("identity"))))
     if not args.no_speed:
         print("\n### Speed\n")
         print(drift_eval_speed.table(drift_eval_speed.evaluate()))

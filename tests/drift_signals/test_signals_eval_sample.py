@@ -66,3 +66,11 @@ def test_emoji_precision_recall() -> None:
     rates = {col: rate for col, _, rate in em.emoticon_rates()}
     assert rates["emoticon"] >= 0.9
     assert rates["formal"] <= 0.005
+
+
+def test_identity_claims_on_persona_chat() -> None:
+    """Casual persona chat introduces people by name, and never claims to be a base model."""
+    ide = _bench("drift_eval_identity")
+    result = ide.evaluate(_bench("drift_eval").SAMPLE["identity"])
+    assert result["base_model"] == 0, ide.table(result)
+    assert result["with_claims"] > 0

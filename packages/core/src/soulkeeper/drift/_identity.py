@@ -59,7 +59,9 @@ _AI_PHRASE = (
     r"(?:\s+(?:language|chat|text|conversational|powered|based))*\s*(?:model|assistant|chatbot|bot|system|program|agent)?"
 )
 _NAME_WORD = r"[A-Z][\w.-]*[\w]|[A-Z]"
-_NAME = rf"(?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|\d+(?:\.\d+)*[a-zA-Z]?)){{0,3}}"
+_NAME = (
+    rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s)?(?:{_NAME_WORD})(?:[ -](?:{_NAME_WORD}|\d+(?:\.\d+)*[a-zA-Z]?)){{0,3}}"
+)
 
 # ordinary capitalised words that follow "I'm" without being names
 _NOT_NAMES = frozenset(

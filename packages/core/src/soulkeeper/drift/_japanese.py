@@ -5,14 +5,18 @@ to share between threads).
 
 Rule, per sentence (split at 。！？!? and line breaks; text inside 「…」『…』"…" is skipped):
 
-* polite when the sentence has the auxiliary ます or です (でしょう included) or ください;
+* polite when its last clause (after the last 、) has the auxiliary ます or です (でしょう included, the
+  casual tag question でしょ not), ください or なさい — or an earlier clause has one and the last clause
+  trails off without a plain ending ("…ですが、…ので");
 * formal (keigo) when, in addition, a humble or honorific verb occurs (致す, 御座る/ございます, 申す, 参る,
-  いらっしゃる, おっしゃる, 存じる, 伺う, 召し上がる, 頂く/いただく, 差し上げる, なさる, くださる);
-* casual when it has none of these and ends (ignoring sentence-final particles and symbols) in a plain
-  verb, adjective or auxiliary form (終止形, 連体形, 命令形, 意志推量形: 行く, いい, だ, た, ろう), or in
-  a sentence-final particle such as じゃん, ぜ, ぞ, さ, よ, ね, わ;
-* a sentence that ends in a conjunctive particle (て, けど, から) or a bare noun is weak evidence of plain
-  speech: it counts only when no sentence of the text is polite.
+  いらっしゃる, おっしゃる, 存じる, 伺う, 召し上がる, 頂く/いただく, 差し上げる, なさる, おる);
+* casual when its last clause ends (ignoring sentence-final particles and symbols) in a plain verb or
+  auxiliary form (終止形, 連体形, 命令形, 意志推量形: 行く, だ, た, ろう), or in a casual sentence-final
+  particle after a plain form (じゃん, ぜ, ぞ, さ, よ, ね, わ, かな);
+* weak evidence of plain speech, counted only when no sentence of the text is polite: a bare
+  adjective ("面白い！"), a lone か ("何て言ったらいいか。"), a conjunctive particle at the end
+  ("…して、", "…けど"), a bare question ("どう？", "好きなのは？"), a casual particle after a noun;
+* a statement ending in a noun ("運動会の日。") gives no evidence.
 
 Aggregation as for Korean: "formal"/"polite" when every decided sentence is, "casual" when none is,
 "mixed" when both occur, "undecided" when nothing decides.
@@ -130,7 +134,7 @@ def _clause_ending(clause: list[Word], *, question: bool) -> tuple[str, bool] | 
         return "casual", plain  # "行くよ" is plain speech; "…よりもね" only hints at it
     if plain:
         if ctype == "助動詞-ダ" and cform.startswith("連体形"):
-            return "casual", False  # "…のような" trails off
+            return None  # "…のような" trails off
         if pos1 == "形容詞":
             return "casual", False  # "面白い！", "素晴らしい。" — reactions, also in polite talk
         return "casual", True
@@ -140,9 +144,7 @@ def _clause_ending(clause: list[Word], *, question: bool) -> tuple[str, bool] | 
         return "casual", False
     if question and pos1 in ("名詞", "代名詞", "副詞", "助詞", "形状詞"):
         return "casual", False  # "一番好きなのは？", "どう？" — polite would add ですか
-    if pos1 in ("名詞", "代名詞", "形状詞") and len(clause) > 1:
-        return "casual", False
-    return None
+    return None  # a statement ending in a noun ("運動会の日。") says nothing about politeness
 
 
 def _sentence_evidence(sentence: str) -> tuple[str, bool] | None:
