@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -121,3 +122,38 @@ def test_crlf_checkout_of_a_signed_package_still_verifies(small: Path, keys: Key
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     soul = load_soul(small, verify_key=keys.public_key)
     assert soul.files["SOUL.md"].text == SMALL["SOUL.md"]
+
+
+@pytest.mark.parametrize("name", ["run.sh", "Makefile", "tool.py"])
+def test_added_file_the_loader_refuses_is_still_an_integrity_error(
+    small: Path, keys: KeyPair, name: str
+) -> None:
+    """A file with a disallowed extension added to a signed package raises IntegrityError naming it."""
+    (small / name).write_text("echo pwned\n")
+    with pytest.raises(IntegrityError, match="added: " + re.escape(name)):
+        load_soul(small, verify_key=keys.public_key)
+    with pytest.raises(IntegrityError, match="does not match"):
+        load_soul(small, expect_digest=load_soul_digest_before(small, name))
+
+
+def load_soul_digest_before(root: Path, added: str) -> str:
+    """The digest the package had before ``added`` was written (computed without that file)."""
+    from soulkeeper.integrity import compute_digest, list_package_files
+
+    files = list_package_files(root)
+    files.pop(added)
+    return compute_digest(files)
+
+
+def test_unloadable_but_untouched_signed_package_stays_a_spec_error(tmp_path: Path, keys: KeyPair) -> None:
+    """A package signed while already unloadable (run.sh inside) raises SpecError, not IntegrityError."""
+    from soulkeeper.errors import SpecError
+
+    root = tmp_path / "p"
+    root.mkdir()
+    for rel, text in SMALL.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "run.sh").write_text("echo\n")
+    sign_package(root, keys.private_key)
+    with pytest.raises(SpecError, match="not allowed"):
+        load_soul(root, verify_key=keys.public_key)

@@ -184,7 +184,15 @@ def load_soul(
     """
     with _one_line_errors():
         root = package_root(path)
-        raw = read_package(root, limits or DEFAULT_LIMITS)
+        try:
+            raw = read_package(root, limits or DEFAULT_LIMITS)
+        except SpecError:
+            if verify_key is not None or expect_digest is not None:
+                # a refused package may be a tampered trusted one (e.g. a file added): say so first
+                _verify_unloadable(
+                    root, limits or DEFAULT_LIMITS, verify_key=verify_key, expect_digest=expect_digest
+                )
+            raise
         if verify_key is not None or expect_digest is not None:
             _verify(root, raw, verify_key=verify_key, expect_digest=expect_digest)
         soul = Soul(build_parts(raw, limits=limits or DEFAULT_LIMITS, where=root), root=root)
@@ -210,6 +218,21 @@ def _one_line_errors() -> Iterator[None]:
             raise
         file = _escape(exc.file) if exc.file is not None else None
         raise SpecError(_escape(exc.reason), file=file, line=exc.line) from None
+
+
+def _verify_unloadable(
+    root: Path, limits: Limits, *, verify_key: PublicKeyLike | None, expect_digest: str | None
+) -> None:
+    """Raise :class:`IntegrityError` when a package the loader refused also differs from what is trusted."""
+    from soulkeeper import integrity
+
+    try:
+        files = integrity.list_package_files(
+            root, max_file_bytes=limits.max_file_bytes, max_total_bytes=limits.max_package_bytes
+        )
+    except SpecError:
+        return
+    _verify(root, files, verify_key=verify_key, expect_digest=expect_digest)
 
 
 def _verify(
