@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import drift_eval_emoji
 import drift_eval_formality
+import drift_eval_identity
 import drift_eval_japanese
 import drift_eval_korean
 import drift_eval_language
