@@ -56,11 +56,18 @@ def sentences(text: str) -> list[Sentence]:
     return result
 
 
-def letters(text: str) -> int:
-    """How many letters the text has, a CJK character (Hangul, kana, Han) counting as two Latin letters."""
-    if text.isascii():
-        return sum(1 for c in text if c.isalpha())
-    return sum(2 if c >= "\u2e80" or "\u1100" <= c <= "\u11ff" else 1 for c in text if c.isalpha())
+def letters(text: str, *, cap: int | None = None) -> int:
+    """How many letters the text has, a CJK character (Hangul, kana, Han) counting as two Latin letters.
+
+    With ``cap``, counting stops once the count reaches it (enough to compare against a threshold).
+    """
+    count = 0
+    for char in text:
+        if char.isalpha():
+            count += 2 if char >= "\u2e80" or "\u1100" <= char <= "\u11ff" else 1
+            if cap is not None and count >= cap:
+                return count
+    return count
 
 
 def _script_ratio(text: str, lo_hi: tuple[tuple[int, int], ...]) -> float:

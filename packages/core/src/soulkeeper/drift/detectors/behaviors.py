@@ -28,11 +28,13 @@ ERROR_WORDS = re.compile(
     r")(?!\w)|오류|에러|실패|예외|エラー|失敗|例外|できませんでした",
     re.IGNORECASE,
 )
+_ERROR_WORDS_EN = frozenset(
+    ("error", "errors", "exception", "failed", "failure", "fails", "traceback", "crash", "crashed")
+)
 STATUS_WORDS = re.compile(
     r"(?<!\w)(?:status|progress|update)(?!\w)|상태|진행|진척|ステータス|進捗|状況", re.IGNORECASE
 )
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-_WORD = re.compile(r"\S+")
 
 
 def template_regex(template: str) -> re.Pattern[str]:
@@ -100,7 +102,7 @@ class Behaviors(Detector):
                     excerpt=body[:40],
                 )
             )
-        if self._error is not None and self._looks_like_error(text) and not self._error.search(text):
+        if self._error is not None and self._looks_like_error(ctx) and not self._error.search(text):
             found.append(
                 self.violation(
                     "behaviors.error_format",
@@ -124,7 +126,12 @@ class Behaviors(Detector):
         return found
 
     @staticmethod
-    def _looks_like_error(text: str) -> bool:
+    def _looks_like_error(ctx: CheckContext) -> bool:
+        text = ctx.text
+        if ctx.normalized.text.isascii() and ctx.words.isdisjoint(_ERROR_WORDS_EN):
+            return False
+        if ERROR_WORDS.search(text, 0, 400) is None:  # the first sentence lies within the first 400 chars
+            return False
         first = sentences(strip_code(text))[:1]
         head = first[0].text if first else ""
         return ERROR_WORDS.search(head) is not None
@@ -142,7 +149,7 @@ class Behaviors(Detector):
                 )
             )
         if limits.max_words is not None:
-            words = _WORD.findall(text)
+            words = text.split()
             if len(words) > limits.max_words:
                 found.append(
                     self.violation(

@@ -20,6 +20,7 @@ violations of the response.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import ClassVar
 
 from soulkeeper.drift._detector import CheckContext, Detector
@@ -65,7 +66,10 @@ _OVERRIDE_EN = (
     r"|you(?:\s+are|['’]re)\s+now\s+(?:an?\s|the\s|called\s|named\s|my\s|in\s+\w+\s+mode|(?-i:[A-Z][\w-]+))"
     r"|you(?:\s+are|['’]re)\s+no\s+longer\s+(?:an?\s|the\s|bound|restricted|limited|(?-i:[A-Z][\w-]+))"
     r"|from\s+now\s+on,?\s+(?:you\s+are|you['’]re|you\s+will\s+be|your\s+name\s+is|act|be)"
-    r"|pretend\s+(?:to\s+be|you\s+are|you['’]re|that\s+you\s+are)|role-?play\s+as"
+    # pretending and role play only as a request to the assistant, not "a game where you pretend to be"
+    r"|(?:(?<=^)|(?<=[.!?,:;]\s)|please\s+|now\s+|(?:i\s+(?:want|need)|can|could|will)\s+you\s+(?:to\s+)?"
+    r"|you\s+(?:must|should|will|have\s+to)\s+)(?:pretend\s+(?:to\s+be|you\s+are|you['’]re|that\s+you\s+are)"
+    r"|role-?play\s+as)"
     r"|your\s+new\s+(?:name|identity|persona|role|instructions?)\s+(?:is|are)"
     r"|stop\s+being\s+\w+|(?:enter|enable|switch\s+to|activate)\s+(?:developer|dan|jailbreak|god)\s+mode"
 )
@@ -83,6 +87,50 @@ _OVERRIDE_JA = (
     r"|(?:の|な)(?:ふり|フリ)をして|として振る舞って"
 )
 OVERRIDE = re.compile(rf"(?<!\w)(?:{_OVERRIDE_EN})(?!\w)|{_OVERRIDE_KO}|{_OVERRIDE_JA}", re.IGNORECASE)
+
+
+def _first_words(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for n in names for w in re.findall(r"[a-z0-9]+", n.lower())[:1])
+
+
+@cache
+def _trigger_words() -> frozenset[str]:
+    from soulkeeper.drift.signals import BASE_MODEL_NAMES, MODEL_MAKERS
+
+    return _first_words(BASE_MODEL_NAMES + MODEL_MAKERS) | frozenset(
+        (
+            "ai",
+            "llm",
+            "language",
+            "intelligence",
+            "learning",
+            "name",
+            "call",
+            "called",
+            "named",
+            "go",
+            "assistant",
+            "chatbot",
+            "bot",
+            "agent",
+            "model",
+            "helper",
+            "companion",
+            "speaking",
+        )
+    )
+
+
+_I_AM_CAPITAL = re.compile(r"\bI(?:['’]m| am)\s+[A-Z]")
+
+
+def _no_claim_possible(ctx: CheckContext) -> bool:
+    """A cheap test on English text: no word that any self-identification pattern needs is present."""
+    return (
+        ctx.words.isdisjoint(_trigger_words())
+        and "a.i." not in ctx.lower
+        and _I_AM_CAPITAL.search(ctx.normalized.text) is None
+    )
 
 
 class Identity(Detector):
@@ -117,6 +165,8 @@ class Identity(Detector):
         from soulkeeper.drift.signals import find_identity_claims, mentions_base_model
 
         norm = ctx.normalized
+        if norm.text.isascii() and _no_claim_possible(ctx):
+            return []
         persona = self.rules.identity.name
         for claim in find_identity_claims(norm.text):
             if self._is_own(claim.claim):

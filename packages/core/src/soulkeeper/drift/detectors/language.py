@@ -98,13 +98,13 @@ class ResponseLanguage(Detector):
         expected = self._expected
         if expected is None:
             user = strip_code(ctx.user_text or "")
-            if letters(user) < MIN_LETTERS:
+            if letters(user, cap=MIN_LETTERS) < MIN_LETTERS:
                 return []
             expected = _code(detect_language(user))
             if expected == "und":
                 return []
         text = strip_code(ctx.text)
-        count = letters(text)
+        count = letters(text, cap=SHORT_LETTERS)
         if count < MIN_LETTERS:
             return []
         try:

@@ -10,6 +10,7 @@ into the original text. Emoji come from :func:`soulkeeper.drift.find_emoji` on t
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from typing import ClassVar
 
@@ -35,7 +36,39 @@ _GREETING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+# every emoticon or kaomoji contains one of these characters or sequences (eyes, mouths, brackets)
+_EMOTICON_CHARS = tuple(":;=^<>()[]_ㅠㅜ¯（）")
+_EMOTICON_SEQUENCES = ("xd", "o.o", "0.0", "t.t", "-.-", ";.;")
+# the first words of the English casual greetings, for a prefilter on the response's word set
+_GREETING_WORDS = frozenset(
+    ("hi", "hiya", "heya", "howdy", "sup", "what", "whats", "wat", "wats", "g", "gday", "hullo", "hey", "yo")
+)
+
+
+def _emoticon_possible(text: str, lower: str) -> bool:
+    return any(c in text for c in _EMOTICON_CHARS) or any(s in lower for s in _EMOTICON_SEQUENCES)
+
+
+def _greeting_possible(ctx: CheckContext) -> bool:
+    if not ctx.normalized.text.isascii():
+        return True  # Korean and Japanese greetings: let the regex decide
+    words = ctx.words
+    return not words.isdisjoint(_GREETING_WORDS) or any(
+        (len(w) > 3 and w.rstrip("y") == "he")
+        or (len(w) > 2 and w.rstrip("o") == "y")
+        or w.startswith(("wass", "whaz"))
+        for w in words
+    )
+
+
+_PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))
 _EXCLAMATION = re.compile(r"[!‼⁉❗❕](?![=\[])")
+
+
+def _head(word: str) -> str:
+    """The first token of a word, split as :attr:`CheckContext.words` splits the response."""
+    tokens = unicodedata.normalize("NFKC", word).lower().translate(_PUNCTUATION_TO_SPACE).split()
+    return tokens[0] if tokens else ""
 
 
 def _word_pattern(word: str) -> str:
@@ -67,9 +100,8 @@ class ProhibitedPatterns(Detector):
         self._exclamation = p.exclamation
         self._greetings = p.casual_greetings
         words = [w for w in p.words if w.strip()]
-        self._words = (
-            re.compile("|".join(f"(?:{_word_pattern(w)})" for w in words), re.IGNORECASE) if words else None
-        )
+        # one pattern per word, with the word's first token as a cheap prefilter
+        self._words = [(_head(w), re.compile(_word_pattern(w), re.IGNORECASE)) for w in words]
         self._patterns: list[tuple[str, re.Pattern[str]]] = []
         for source in p.patterns:
             try:
@@ -101,7 +133,7 @@ class ProhibitedPatterns(Detector):
                         excerpt=ctx.text[span[0] : span[1]],
                     )
                 )
-        if self._greetings:
+        if self._greetings and _greeting_possible(ctx):
             match = _GREETING.search(plain)
             if match:
                 span = norm.span(*match.span("g"))
@@ -114,13 +146,14 @@ class ProhibitedPatterns(Detector):
                         excerpt=ctx.text[span[0] : span[1]],
                     )
                 )
-        if self._words is not None:
-            seen: set[str] = set()
-            for match in self._words.finditer(plain):
-                key = match.group().casefold()
-                if key in seen:
+        if self._words:
+            ascii_text = norm.text.isascii()
+            for head, pattern in self._words:
+                if (head not in ctx.words) if ascii_text else (head not in ctx.lower):
                     continue
-                seen.add(key)
+                match = pattern.search(plain)
+                if match is None:
+                    continue
                 span = norm.span(*match.span())
                 found.append(
                     self.violation(
@@ -167,6 +200,8 @@ class ProhibitedPatterns(Detector):
     def _check_emoticons(self, text: str) -> list[Violation]:
         from soulkeeper.drift.signals import find_emoticons
 
+        if not _emoticon_possible(text, text.lower()):
+            return []
         found = find_emoticons(text)
         if not found:
             return []

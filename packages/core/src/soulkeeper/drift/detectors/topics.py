@@ -79,23 +79,38 @@ class DeclinedTopics(Detector):
     def __init__(self, rules: Rules) -> None:
         super().__init__(rules)
         self._topics: list[tuple[str, re.Pattern[str]]] = []
+        heads: set[str] = set()
         for topic in rules.boundaries.declined_topics:
             keywords = [k for k in (topic.keywords or (topic.name,)) if k.strip()]
             if keywords:
                 alternation = "|".join(_keyword_pattern(k) for k in keywords)
                 self._topics.append((topic.name, re.compile(alternation, re.IGNORECASE)))
+                heads.update(unicodedata.normalize("NFKC", k).split()[0].lower() for k in keywords)
+        # a cheap prefilter: no keyword's first word occurs anywhere, so no topic can match
+        self._heads = tuple(sorted(heads))
 
     def check(self, ctx: CheckContext) -> list[Violation]:
         norm = ctx.normalized
+        lower = norm.text.lower()
+        if not any(head in lower for head in self._heads):
+            return []
         found: list[Violation] = []
         parts = sentences(norm.text)
-        refusals = [REFUSAL.search(s.text) is not None for s in parts]
+        refusals: dict[int, bool] = {}
+
+        def refused(index: int) -> bool:
+            if index not in refusals:
+                refusals[index] = REFUSAL.search(parts[index].text) is not None
+            return refusals[index]
+
         for name, pattern in self._topics:
+            if pattern.search(norm.text) is None:
+                continue
             for index, sentence in enumerate(parts):
                 hit = pattern.search(sentence.text)
                 if hit is None:
                     continue
-                if refusals[index] or (index > 0 and refusals[index - 1]):
+                if refused(index) or (index > 0 and refused(index - 1)):
                     continue
                 span = norm.span(sentence.start + hit.start(), sentence.start + hit.end())
                 found.append(
