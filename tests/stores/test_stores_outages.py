@@ -234,3 +234,29 @@ def test_postgres_keyword_conninfo_hides_the_password() -> None:
         PostgresStore(f"host=127.0.0.1 port={free_port()} dbname=test password=kw-s3cret", pool_timeout=2)
     assert "kw-s3cret" not in str(info.value)
     assert "password=***" in str(info.value)
+
+
+def test_postgres_role_without_create_opens_a_migrated_store(postgres_parts: tuple[str, str]) -> None:
+    """Once migrated, a store opens (and works) for a role that may only read and write its tables."""
+    import psycopg
+
+    base, schema = postgres_parts
+    with open_store(_with_query(base, f"schema={schema}")) as store:
+        store.put(Checkpoint(thread_id="t", persona="p"))
+    role = f"sk_app_{uuid.uuid4().hex[:8]}"
+    parts = urlsplit(base)
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        admin.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+        admin.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
+    try:
+        url = f"postgresql://{role}@{parts.hostname}:{parts.port or 5432}{parts.path}?schema={schema}"
+        with open_store(url) as store:
+            assert store.migrate() == []
+            store.put(Checkpoint(thread_id="t", persona="p"))
+            assert len(store.list("t")) == 2
+            assert store.update_state("t", _bump).turn == 1
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')

@@ -121,6 +121,13 @@ class CheckpointStore(ABC):
         check_migration_name(type(self), upto)
         return []
 
+    def _pending_migrations(self, upto: str | None) -> builtins.list[str]:
+        """Known migrations (up to ``upto``) not recorded yet."""
+        names = builtins.list(self.migrations)
+        wanted = names if upto is None else names[: names.index(upto) + 1]
+        done = set(self.applied_migrations())
+        return [name for name in wanted if name not in done]
+
     # ------------------------------------------------------------------ lifecycle
 
     @abstractmethod

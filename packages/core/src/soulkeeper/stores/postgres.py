@@ -273,6 +273,8 @@ class PostgresStore(CheckpointStore):
 
     def migrate(self, *, upto: str | None = None) -> builtins.list[str]:
         check_migration_name(type(self), upto)
+        if not self._pending_migrations(upto):  # up to date: no lock, no DDL (the role may lack CREATE)
+            return []
         q = self._sql
         applied: builtins.list[str] = []
         with self._conn("migrate", transaction=True) as db:

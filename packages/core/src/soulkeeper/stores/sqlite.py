@@ -284,6 +284,8 @@ class SQLiteStore(CheckpointStore):
 
     def migrate(self, *, upto: str | None = None) -> builtins.list[str]:
         check_migration_name(type(self), upto)
+        if not self._pending_migrations(upto):  # up to date: no lock, no DDL (the role may lack CREATE)
+            return []
         applied: builtins.list[str] = []
         with self._write() as db:  # one transaction: concurrent migrators queue, a failure applies nothing
             db.execute(
