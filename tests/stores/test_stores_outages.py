@@ -260,3 +260,36 @@ def test_postgres_role_without_create_opens_a_migrated_store(postgres_parts: tup
         with psycopg.connect(base, autocommit=True) as admin:
             admin.execute(f'DROP OWNED BY "{role}"')
             admin.execute(f'DROP ROLE "{role}"')
+
+
+def test_postgres_async_outage_raises_store_error_then_recovers(postgres_parts: tuple[str, str]) -> None:
+    """The async pool raises StoreError while the server is unreachable and works again once it is back."""
+    base, schema = postgres_parts
+    parts = urlsplit(base)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    proxy.start()
+    user = parts.username or "postgres"
+    url = f"postgresql://{user}:s3cret-pw@127.0.0.1:{proxy.port}{parts.path}?schema={schema}&pool_timeout=1"
+
+    async def scenario() -> None:
+        async with open_store(url) as store:
+            before = await store.aput(Checkpoint(thread_id="t", persona="p"))
+            proxy.cut()
+            with pytest.raises(StoreError, match="put failed") as info:
+                await store.aput(Checkpoint(thread_id="t", persona="p"))
+            assert "s3cret-pw" not in str(info.value)
+            with pytest.raises(StoreError):
+                await store.aupdate_state("t", _bump)
+            proxy.start()
+            for _ in range(100):
+                try:
+                    after = await store.aput(Checkpoint(thread_id="t", persona="p"))
+                    break
+                except StoreError:
+                    await asyncio.sleep(0.2)
+            assert await store.alist("t") == [after, before]
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        proxy.cut()
