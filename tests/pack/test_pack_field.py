@@ -69,6 +69,9 @@ def test_field_case_keeps_identity_and_hard_rules_within_budget(
         assert by_label[f"SOUL.md § {heading}"].status == "included"
     assert by_label["README.md"].status == "dropped"
     assert by_label["SOUL.md § Hobbies"].status == "dropped"
+    # how the persona speaks outranks its anecdotes: STYLE.md is packed before SOUL.md's stories
+    assert by_label["STYLE.md § Tone by audience"].status == "included"
+    assert by_label["SOUL.md § 안개 낀 밤의 종소리"].status == "dropped"
     assert result.degraded
     assert result.message.startswith("Persona exceeds this model's budget: SOUL.md sections ")
     assert "README.md" in result.message

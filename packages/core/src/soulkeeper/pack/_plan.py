@@ -13,17 +13,37 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from soulkeeper.pack._digest import identity_line, rules_digest
-from soulkeeper.pack._priority import classify_sections
+from soulkeeper.pack._priority import ANECDOTES, classify_sections
 from soulkeeper.pack._types import HARD_RULES_PATH, IDENTITY_LINE_PATH, Tier
 from soulkeeper.spec.model import FileRole
 
-__all__ = ["JOINER", "Fixed", "Plan", "PlanFile", "Unit", "prepare"]
+__all__ = ["DEMOTED_CLASS", "JOINER", "Fixed", "Plan", "PlanFile", "Unit", "prepare"]
 
 JOINER = "\n\n"
 """What separates every two pieces of the packed text."""
+DEMOTED_CLASS = ANECDOTES
+"""Sections of this class or higher (stories, anecdotes, hobbies) are decided one tier later than their
+file: SOUL.md's stories come after STYLE.md and AGENTS.md, before README.md."""
 
 _ROLES = frozenset(get_args(FileRole))
 # workspace and runtime files of the Soul Spec tooling: never persona content
+# the order files appear in within a tier of the packed text (the order a reader expects)
+_OUTPUT_ORDER = {
+    role: i
+    for i, role in enumerate(
+        (
+            "identity",
+            "soul",
+            "rules",
+            "style",
+            "agents",
+            "good_examples",
+            "bad_examples",
+            "readme",
+            "heartbeat",
+        )
+    )
+}
 _NOT_OTHER = ("USER.md", "MEMORY.md", "TOOLS.md", "BOOTSTRAP.md", "memory/*", "hooks/*")
 
 
@@ -32,8 +52,11 @@ class Unit:
     """One markdown section of a file of a tier the budget applies to."""
 
     rank: int
-    """Position in the order the packer considers sections: tier, class, file order, position."""
+    """Position in the order the packer considers sections: stage, own tier first, the tier's file
+    order, class, position."""
     tier: int
+    stage: int
+    """The tier whose turn decides this section: its file's tier, one later for stories (class 4)."""
     file: int
     """Index into :attr:`Plan.files`."""
     pos: int
@@ -77,8 +100,8 @@ class Plan:
     files: tuple[PlanFile, ...]
     units: tuple[Unit, ...]
     """Every unit, in rank order."""
-    tiers: tuple[int, ...]
-    """Tier numbers that have budgeted files, in order."""
+    stages: tuple[int, ...]
+    """Stages (see :attr:`Unit.stage`) that have sections, in order."""
     joiner_tokens: int
     count: Callable[[str], int]
     display_name: str
@@ -197,23 +220,21 @@ def prepare(
 
     slots: list[Fixed | int] = []
     files: list[PlanFile] = []
-    pending: list[
-        tuple[int, int, int, int, str, str, int]
-    ] = []  # tier, class, file, pos, heading, text, tokens
+    # tier, file (in the order the tier lists it), class, position, heading, text, tokens
+    pending: list[tuple[int, int, int, int, str, str, int]] = []
     for index, (tier, group) in enumerate(zip(tiers, assigned, strict=True)):
         number = index + 1
-        if index == digest_tier and not has_identity:
-            line = identity_line(soul.display_name, rules)
-            slots.append(Fixed(IDENTITY_LINE_PATH, number, line, count(line)))
+        tier_slots: list[tuple[tuple[int, str], Fixed | int]] = []
         for soul_file in group:
             sections = _sections(soul_file, priorities, carry and soul_file.role == "rules")
             if not sections:
                 continue
+            order = (_OUTPUT_ORDER.get(soul_file.role, len(_OUTPUT_ORDER)), soul_file.path)
             if tier.immune:
                 counted = tuple((heading, count(text)) for heading, _, text, _, _ in sections)
                 text = JOINER.join(text for _, _, text, _, _ in sections)
                 tokens = sum(n for _, n in counted) + joiner_tokens * (len(counted) - 1)
-                slots.append(Fixed(soul_file.path, number, text, tokens, counted))
+                tier_slots.append((order, Fixed(soul_file.path, number, text, tokens, counted)))
                 continue
             file_index = len(files)
             carried: list[tuple[str, int]] = []
@@ -223,20 +244,28 @@ def prepare(
                 if flag:
                     carried.append((heading, tokens))
                     continue
-                pending.append((number, cls, file_index, pos, heading, text, tokens))
+                pending.append((number, file_index, cls, pos, heading, text, tokens))
                 kept_tokens.append(tokens)
             whole = sum(kept_tokens) + joiner_tokens * max(len(kept_tokens) - 1, 0)
             files.append(PlanFile(soul_file.path, number, (), whole, tuple(carried)))
-            slots.append(file_index)
+            tier_slots.append((order, file_index))
+        if index == digest_tier and not has_identity:
+            line = identity_line(soul.display_name, rules)
+            slots.append(Fixed(IDENTITY_LINE_PATH, number, line, count(line)))
+        slots.extend(slot for _, slot in sorted(tier_slots, key=lambda item: item[0]))
         if index == digest_tier and digest:
             slots.append(Fixed(HARD_RULES_PATH, number, digest, count(digest)))
 
-    used = sorted({p[2] for p in pending})
+    used = sorted({p[1] for p in pending})
     remap = {old: new for new, old in enumerate(used)}
-    pending.sort(key=lambda p: (p[0], p[1], remap[p[2]], p[3]))
+
+    def stage(tier: int, cls: int) -> int:
+        return tier + 1 if cls >= DEMOTED_CLASS else tier
+
+    pending.sort(key=lambda p: (stage(p[0], p[2]), stage(p[0], p[2]) != p[0], p[1], p[2], p[3]))
     units = tuple(
-        Unit(rank, tier, remap[file], pos, heading, text, tokens, cls)
-        for rank, (tier, cls, file, pos, heading, text, tokens) in enumerate(pending)
+        Unit(rank, tier, stage(tier, cls), remap[file], pos, heading, text, tokens, cls)
+        for rank, (tier, file, cls, pos, heading, text, tokens) in enumerate(pending)
     )
     files = [
         PlanFile(
@@ -255,7 +284,7 @@ def prepare(
         slots=final_slots,
         files=tuple(files),
         units=units,
-        tiers=tuple(sorted({f.tier for f in files})),
+        stages=tuple(sorted({u.stage for u in units})),
         joiner_tokens=joiner_tokens,
         count=count,
         display_name=soul.display_name,

@@ -3,16 +3,20 @@
 The decisions, in order, each taken iff the packed text would stay within the budget:
 
 1. everything, whole;
-2. per budgeted tier, in order: the whole tier; otherwise each section in rank order (class, file,
-   position), skipping those that do not fit. The first section that does not fit whole and can be
-   cut (class 0-2: rules, voice, unclassified; examples and stories are kept whole or not at all) is
-   cut after its last sentence that fits, if at least one sentence past its heading fits.
+2. per stage (a budgeted tier, where stories and anecdotes count one tier later than their file): the
+   whole stage; otherwise per file of the tier, in the order the tier lists it, the whole file (but its
+   stories); otherwise its sections in rank order (class, then position), skipping those that do not
+   fit; then the stories demoted from the tier before. The first section that does not fit whole and can be cut (class 0-2: rules, voice,
+   unclassified; examples and stories are kept whole or not at all) is cut after its last sentence
+   that fits, if at least one sentence past its heading fits.
 
 Every test compares a budget-independent cost of a candidate state with the budget, and a cut keeps the
 most sentences that fit, so for two budgets the first decision that differs is a "yes" (or a longer
-cut) for the larger one: a larger budget never keeps less of what ranks first. Costs are the pieces'
-own counts plus joiners plus the exact markers; the caller counts the final text and repairs the rare
-case where the tokenizer merges across a joiner.
+cut) for the larger one. Sections are ranked in decision order (stage, file, class, position), so the
+first section in rank order that two budgets treat differently is kept, or kept longer, by the larger
+one: a larger budget never keeps less of what ranks first. Costs are the pieces' own counts plus
+joiners plus the exact markers; the caller counts the final text and repairs the rare case where the
+tokenizer merges across a joiner.
 """
 
 from __future__ import annotations
@@ -154,24 +158,43 @@ def select(plan: Plan, budget: int) -> tuple[Selection | None, int]:
     kept: set[int] = set()
     cost = minimum
     cut: Cut | None = None
-    for tier in plan.tiers:
-        tier_units = [u for u in plan.units if u.tier == tier]
-        tier_files = sorted({u.file for u in tier_units})
-        trial = kept | {u.rank for u in tier_units}
-        trial_cost, costs = state.candidate(trial, cut, tier_files)
+    for stage in plan.stages:
+        stage_units = [u for u in plan.units if u.stage == stage]  # rank order
+        trial = kept | {u.rank for u in stage_units}
+        trial_cost, costs = state.candidate(trial, cut, sorted({u.file for u in stage_units}))
         if trial_cost <= budget:
             kept, cost, state.costs = trial, trial_cost, costs
             continue
-        for unit in tier_units:
-            trial = kept | {unit.rank}
-            trial_cost, costs = state.candidate(trial, cut, (unit.file,))
+        own = [u for u in stage_units if u.tier == stage]
+        for index in sorted({u.file for u in own}):
+            file_units = [u for u in own if u.file == index]  # rank order: class, position
+            trial = kept | {u.rank for u in file_units}
+            trial_cost, costs = state.candidate(trial, cut, (index,))
             if trial_cost <= budget:
                 kept, cost, state.costs = trial, trial_cost, costs
-            elif cut is None and unit.pclass <= MAX_CUT_CLASS:
-                found = _cut(state, kept, unit, budget)
-                if found is not None:
-                    cut, cost, state.costs = found
+                continue
+            for unit in file_units:
+                kept, cost, cut = _one(state, kept, cost, cut, unit, budget)
+        for unit in stage_units[len(own) :]:  # stories demoted from the tier before
+            kept, cost, cut = _one(state, kept, cost, cut, unit, budget)
     return Selection(frozenset(kept), cut, cost), minimum
+
+
+def _one(
+    state: _State, kept: set[int], cost: int, cut: Cut | None, unit: Unit, budget: int
+) -> tuple[set[int], int, Cut | None]:
+    """Keep ``unit`` if it fits; otherwise cut it if it is the first that can be cut."""
+    trial = kept | {unit.rank}
+    trial_cost, costs = state.candidate(trial, cut, (unit.file,))
+    if trial_cost <= budget:
+        state.costs = costs
+        return trial, trial_cost, cut
+    if cut is None and unit.pclass <= MAX_CUT_CLASS:
+        found = _cut(state, kept, unit, budget)
+        if found is not None:
+            new_cut, new_cost, state.costs = found
+            return kept, new_cost, new_cut
+    return kept, cost, cut
 
 
 def _cut(

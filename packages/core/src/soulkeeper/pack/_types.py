@@ -53,7 +53,8 @@ class Tier:
     """A group of persona files packed with the same precedence.
 
     :param name: a label for reports (``"identity"``, ``"soul"``, …).
-    :param include: which files belong here: file roles (``"identity"``, ``"soul"``, ``"rules"``,
+    :param include: which files belong here, in the order they are packed (tried whole first, then
+        section by section; the packed text still shows them in the package's natural order): file roles (``"identity"``, ``"soul"``, ``"rules"``,
         ``"style"``, ``"agents"``, ``"good_examples"``, ``"bad_examples"``, ``"readme"``,
         ``"heartbeat"``, ``"other"`` = the package's other markdown files except workspace and runtime
         files) or glob patterns on the package-relative path (``"skills/*/SKILL.md"``). A file goes to
@@ -78,11 +79,11 @@ class Tier:
 
 DEFAULT_TIERS: tuple[Tier, ...] = (
     Tier("identity", ("identity",), immune=True, rules_digest=True),
-    Tier("soul", ("soul", "rules")),
+    Tier("soul", ("rules", "soul")),
     Tier("style", ("style", "agents", "good_examples", "bad_examples")),
     Tier("reference", ("readme", "heartbeat", "other")),
 )
-"""Tier 1 IDENTITY.md + hard rules (immune); 2 SOUL.md and RULES.md; 3 STYLE.md, AGENTS.md and the
+"""Tier 1 IDENTITY.md + hard rules (immune); 2 RULES.md then SOUL.md; 3 STYLE.md, AGENTS.md and the
 output examples; 4 README.md, HEARTBEAT.md and the other markdown files."""
 
 
