@@ -157,3 +157,21 @@ def test_verify_key(tmp_path: Path) -> None:
     (root / "extra.md").write_text("# injected\n")
     with pytest.raises(IntegrityError):
         load_soul(root, verify_key=keys.public_key)
+
+
+def test_nfd_file_names_are_normalised(tmp_path: Path) -> None:
+    """An NFD file name on disk (as macOS stores it) is keyed in NFC, so files.* paths in NFC find it."""
+    import unicodedata
+
+    nfc = "영혼.md"
+    root = write_package(tmp_path / "pkg", {"soul.json": json.dumps(manifest(files={"soul": nfc}))})
+    (root / unicodedata.normalize("NFD", nfc)).write_text(SOUL_MD, encoding="utf-8")
+    soul = load_soul(root)
+    assert soul.files[nfc].role == "soul"
+    assert soul.digest == integrity.compute_digest(integrity.list_package_files(root))
+
+
+def test_duplicate_paths_in_memory() -> None:
+    """Two in-memory paths that clean to the same file are an error."""
+    with pytest.raises(SpecError, match="given twice"):
+        Soul.from_files({"soul.json": json.dumps(manifest()), "SOUL.md": SOUL_MD, "./SOUL.md": SOUL_MD})

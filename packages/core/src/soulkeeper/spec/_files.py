@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -29,10 +30,11 @@ MANIFEST_NAMES = ("soul.json", "clawsoul.json")
 def clean_relpath(
     path: str, *, origin: str | None = None, line: int | None = None, field: str = "path"
 ) -> str:
-    """Return ``path`` as a clean package-relative POSIX path or raise :class:`SpecError`.
+    """Return ``path`` as a clean package-relative POSIX path (NFC) or raise :class:`SpecError`.
 
-    Absolute paths, drive letters, backslashes, NUL characters and ``..`` segments are rejected;
-    ``.`` segments and doubled slashes are dropped. ``field`` names the path in the message.
+    Absolute paths, drive letters, backslashes, control characters and ``..`` segments are rejected;
+    ``.`` segments and doubled slashes are dropped; the result is in Unicode NFC (macOS file systems
+    hand out NFD names). ``field`` names the path in the message.
     """
     shown = f"{field} {path!r}"
     if not path or not path.strip():
@@ -47,7 +49,9 @@ def clean_relpath(
         raise SpecError(
             f"{shown} is absolute; give a path relative to the package folder", file=origin, line=line
         )
-    parts = [part for part in PurePosixPath(path).parts if part not in ("", ".")]
+    parts = [
+        part for part in PurePosixPath(unicodedata.normalize("NFC", path)).parts if part not in ("", ".")
+    ]
     if any(part == ".." for part in parts):
         raise SpecError(
             f"{shown} escapes the package ('..'); keep every file inside it", file=origin, line=line
@@ -157,7 +161,7 @@ def read_package(root: Path, limits: Limits) -> dict[str, bytes]:
             relpath = f"{prefix}{entry.name}"
             if is_ignored(relpath) or (entry.name in IGNORED_DIRS and entry.is_dir()):
                 continue
-            clean_relpath(relpath, origin=str(root))
+            key = clean_relpath(relpath, origin=str(root))
             full = Path(entry.path)
             try:
                 if entry.is_symlink():
@@ -198,8 +202,10 @@ def read_package(root: Path, limits: Limits) -> dict[str, bytes]:
                 )
             if len(files) >= limits.max_files:
                 raise SpecError(f"package has more than {limits.max_files} files; remove some", file=root)
+            if key in files:
+                raise SpecError("two files have the same name in Unicode NFC form; rename one", file=relpath)
             try:
-                files[relpath] = target.read_bytes()
+                files[key] = target.read_bytes()
             except OSError as exc:
                 raise SpecError(f"cannot be read: {exc.strerror or exc}", file=relpath) from None
     return dict(sorted(files.items()))

@@ -49,7 +49,10 @@ def normalise_files(files: Mapping[str, str | bytes]) -> dict[str, bytes]:
         else:
             raise TypeError(f"file {path!r}: content must be str or bytes, got {type(value).__name__}")
         if path in result:
-            raise SpecError("given twice (paths differ only by '.' or '//' segments)", file=path)
+            raise SpecError(
+                "given twice (the paths differ only by '.' or '//' segments or Unicode normalisation)",
+                file=path,
+            )
         result[path] = data
     return dict(sorted(result.items()))
 
