@@ -240,3 +240,10 @@ def test_docs_rules_example_is_valid() -> None:
     assert rules.boundaries.declined_topics
     assert rules.behaviors.error_format
     assert rules.behaviors.length.max_words
+
+
+def test_rules_md_subsections_belong_to_their_parent() -> None:
+    """Bullets in deeper sub-sections of Must Never count; a same-level heading closes the section."""
+    rules_md = "## Must Never\n### Data\n- leak data\n### Tone\n- shout\n## Notes\n- not a rule\n"
+    boundaries = _soul(RULES_dot_md=rules_md).rules.boundaries
+    assert boundaries.must_never == ("leak data", "shout")

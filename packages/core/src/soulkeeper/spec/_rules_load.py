@@ -287,17 +287,28 @@ def bullets(text: str) -> list[str]:
 
 
 def _from_rules_md(file: SoulFile, issues: Issues) -> dict[str, Any]:
+    """Bullets under Must Always / Must Never / Escalation, including their deeper sub-sections."""
     boundaries: dict[str, list[str]] = {}
+    current: tuple[str, int] | None = None  # (key, level) of the open recognised section
+    for section in file.sections:
+        if section.level == 0:
+            continue
+        key = _RULES_HEADINGS.get(_heading_key(section.heading))
+        if key is None:
+            if current is not None and section.level > current[1]:
+                boundaries[current[0]].extend(bullets(section.text))
+            else:
+                current = None
+            continue
+        current = (key, section.level)
+        items = bullets(section.text)
+        boundaries.setdefault(key, []).extend(items)
     for section in file.sections:
         key = _RULES_HEADINGS.get(_heading_key(section.heading))
-        if key is None or section.level == 0:
-            continue
-        items = bullets(section.text)
-        if not items:
+        if key is not None and section.level > 0 and not boundaries.get(key):
             issues.add(
                 "SK304", f'section "{section.heading}" has no bullet items', file=file.path, line=section.line
             )
-        boundaries.setdefault(key, []).extend(items)
     if not boundaries:
         issues.add(
             "SK303",
@@ -305,7 +316,7 @@ def _from_rules_md(file: SoulFile, issues: Issues) -> dict[str, Any]:
             file=file.path,
         )
         return {}
-    return {"boundaries": boundaries}
+    return {"boundaries": {key: items for key, items in boundaries.items() if items}}
 
 
 def _heading_key(heading: str) -> str:
