@@ -175,3 +175,18 @@ def test_duplicate_paths_in_memory() -> None:
     """Two in-memory paths that clean to the same file are an error."""
     with pytest.raises(SpecError, match="given twice"):
         Soul.from_files({"soul.json": json.dumps(manifest()), "SOUL.md": SOUL_MD, "./SOUL.md": SOUL_MD})
+
+
+def test_pickle_and_deepcopy() -> None:
+    """A Soul survives pickling and deep copies (e.g. for process pools) with the same content."""
+    import copy
+    import pickle
+
+    soul = load_soul(EXAMPLES / "haneul")
+    for clone in (pickle.loads(pickle.dumps(soul)), copy.deepcopy(soul)):
+        assert clone.files == soul.files
+        assert clone.rules == soul.rules
+        assert clone.digest == soul.digest
+        assert clone.validate(strict=True) == soul.validate(strict=True)
+        with pytest.raises(AttributeError):
+            clone.rules = soul.rules  # type: ignore[misc]

@@ -68,6 +68,12 @@ class Soul:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"Soul is immutable; cannot delete {name!r}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["files"] = dict(self.files)
+        state["raw_files"] = dict(self.raw_files)
+        return (_rebuild, (state,))
+
     def __repr__(self) -> str:
         where = f" at {self.root}" if self.root is not None else ""
         return f"<Soul {self.name!r} {self.version}{where}: {len(self.raw_files)} files>"
@@ -163,6 +169,16 @@ class Soul:
                 else ""
             )
             raise SpecError(f"{first.code} {first.message}{more}", file=first.file, line=first.line)
+
+
+def _rebuild(state: dict[str, object]) -> Soul:
+    """Unpickle a :class:`Soul` (its attributes are read-only, so the default protocol cannot)."""
+    soul = Soul.__new__(Soul)
+    for name, value in state.items():
+        if name in ("files", "raw_files") and isinstance(value, dict):
+            value = MappingProxyType(value)
+        object.__setattr__(soul, name, value)
+    return soul
 
 
 def load_soul(
