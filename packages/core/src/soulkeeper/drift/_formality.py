@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from itertools import repeat
+from operator import mul
 
 from soulkeeper.drift._emoji import find_emoji
 
-_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _SENT_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
-_EMOTICON_RE = re.compile(r"[:;=]-?[)(DPp/]|<3|\^\^|[xX]D\b")
+_EMOTICONS = (":)", ":(", ":D", ":P", ":p", ";)", ":-", ";-", "<3", "^^", "xD", "XD", ":/", "=)")
+# punctuation and digits become spaces, so str.split() yields the words (apostrophes stay inside them)
+_TO_SPACE = str.maketrans(dict.fromkeys(',.;:!?()[]{}"“”‘-—–/\\*_`<>|#@&+=~^%$0123456789', " "))
 _REPEATS = ("!!", "??", "?!", "!?", "..")
 
 
@@ -53,11 +53,33 @@ _FINAL_PUNCTUATION = frozenset((".", "!", "?", '"', "'", ")", ":", "”"))
 _LOWER_I = (" i ", " i'", " i,", "\ni ")
 # word -> the lexicon features it counts for (a word may count for several: "of" is an article-like
 # function word and a preposition)
-_LEXICON_FEATURES = ("first", "second", "slang", "connectives", "articles", "prepositions")
-_LEXICON: dict[str, tuple[int, ...]] = {}
-for _index, _lexicon in enumerate((_FIRST, _SECOND, _SLANG, _CONNECTIVES, _ARTICLES, _PREPOSITIONS)):
-    for _word in _lexicon:
-        _LEXICON[_word] = (*_LEXICON.get(_word, ()), _index)
+_DIGITS = "0123456789"
+_DELETE_DIGITS = str.maketrans("", "", _DIGITS)
+
+# Per-word facts, computed once per distinct word and cached: (contraction, first person, second
+# person, slang, connective, article-like, preposition, Latinate, longer than 7 letters, length).
+_WORD_FACTS: dict[str, tuple[int, ...]] = {}
+_WORD_FACTS_MAX = 50_000
+
+
+def _word_facts(word: str) -> tuple[int, ...]:
+    facts = (
+        int(word.endswith(_CONTRACTION_TAILS) or word in _CONTRACTION_HEADS),
+        int(word in _FIRST),
+        int(word in _SECOND),
+        int(word in _SLANG),
+        int(word in _CONNECTIVES),
+        int(word in _ARTICLES),
+        int(word in _PREPOSITIONS),
+        int(word.endswith(_LATINATE)),
+        int(len(word) > 7),
+        len(word),
+    )
+    if len(_WORD_FACTS) >= _WORD_FACTS_MAX:
+        _WORD_FACTS.clear()  # bounded memory; refills from the words actually seen
+    _WORD_FACTS[word] = facts
+    return facts
+
 
 #: Feature names, in the order of :data:`WEIGHTS`.
 FEATURES: tuple[str, ...] = (
@@ -86,30 +108,30 @@ FEATURES: tuple[str, ...] = (
 )
 
 #: Fitted by bench/drift_fit_formality.py on SQUINKY (see docs/drift-signals.md); intercept first.
-INTERCEPT = -10.69816665720497
+INTERCEPT = -10.722532359819114
 WEIGHTS: tuple[float, ...] = (
-    -26.048608914823213,  # contractions
-    -22.62419589848993,  # first_person
-    -15.638830028590013,  # second_person
-    -3.3844784046080973,  # lowercase_i
-    -29.86270068965477,  # slang
-    9.03495687059054,  # connectives
-    6.377654997089693,  # latinate
-    2.916086056954773,  # long_words
-    0.9932829086742618,  # mean_word_length
-    2.4651514892604576,  # capitalised
-    0.8952218126172404,  # all_caps
-    1.2537428471519774,  # digits
-    3.5560256193911095,  # articles
-    3.867411238997068,  # prepositions
-    3.1636385329377354,  # commas
-    -4.898635114039644,  # exclamations
-    -3.7558430653466734,  # questions
-    -1.8845308427019891,  # repeats
-    -5.719630685630236,  # emoticons
-    -1.2313891535633008,  # lowercase_start
-    -2.471009197370083,  # no_final_punctuation
-    1.7674643909914685,  # words_per_sentence
+    -26.388686884891527,  # contractions
+    -22.84265342711198,  # first_person
+    -15.625319646615168,  # second_person
+    -3.3677886267611297,  # lowercase_i
+    -29.881522608562133,  # slang
+    9.050124605281338,  # connectives
+    6.4303124748332285,  # latinate
+    2.872690226226587,  # long_words
+    0.9988438664998358,  # mean_word_length
+    2.4671439026547413,  # capitalised
+    0.8966034912015832,  # all_caps
+    1.2459982807360488,  # digits
+    3.536166825641619,  # articles
+    3.876570961528563,  # prepositions
+    3.149262299098985,  # commas
+    -4.896256459314836,  # exclamations
+    -3.7594429242610072,  # questions
+    -1.880277719819126,  # repeats
+    -5.707752442342689,  # emoticons
+    -1.2357077802046583,  # lowercase_start
+    -2.4717717490201996,  # no_final_punctuation
+    1.7700240420372155,  # words_per_sentence
 )
 
 
@@ -118,40 +140,47 @@ def formality_features(text: str) -> list[float]:
     if "’" in text:
         text = text.replace("’", "'")
     tokens = text.split()  # case features; punctuation attached does not matter for them
-    lw = _WORD_RE.findall(text.lower())
+    lw = text.lower().translate(_TO_SPACE).split()
     nw = len(lw) or 1
     sentences = [s for s in _SENT_RE.findall(text) if not s.isspace()] or [text]
     ns = len(sentences)
-    lengths = list(map(len, lw))
-    contractions = 0
-    if "'" in text:
-        contractions = sum(map(str.endswith, lw, repeat(_CONTRACTION_TAILS))) + sum(
-            map(_CONTRACTION_HEADS.__contains__, lw)
-        )
+    facts = list(map(_WORD_FACTS.get, lw))
+    if None in facts:
+        facts = [f if f is not None else _word_facts(w) for f, w in zip(facts, lw, strict=True)]
+    if facts:
+        (
+            contractions,
+            first,
+            second,
+            slang,
+            connectives,
+            articles,
+            prepositions,
+            latinate,
+            long_words,
+            letters,
+        ) = map(sum, zip(*facts, strict=True))
+    else:
+        contractions = first = second = slang = connectives = articles = prepositions = latinate = 0
+        long_words = letters = 0
     lower_start = sum(1 for s in sentences if s.lstrip()[:1].islower())
     no_final = sum(1 for s in sentences if s.rstrip()[-1:] not in _FINAL_PUNCTUATION)
     upper = sum(map(str.isupper, tokens)) - tokens.count("I") - tokens.count("A")
-    lex = [0] * len(_LEXICON_FEATURES)
-    for key, n in Counter(map(_LEXICON.get, lw)).items():
-        if key is not None:
-            for i in key:
-                lex[i] += n
-    first, second, slang, connectives, articles, prepositions = lex
-    padded = f" {text} "
-    emoticon = any(c in text for c in ":;=<^xX") and _EMOTICON_RE.search(text) is not None
+    digits = len(text) - len(text.translate(_DELETE_DIGITS))
+    emoticon = any(map(text.__contains__, _EMOTICONS))
     return [
         contractions / nw,
         first / nw,
         second / nw,
-        1.0 if any(map(padded.__contains__, _LOWER_I)) else 0.0,
+        1.0 if any(map(text.__contains__, _LOWER_I)) or text.startswith(("i ", "i'")) else 0.0,
         slang / nw,
         connectives / nw,
-        sum(map(str.endswith, lw, repeat(_LATINATE))) / nw,
-        sum(map((7).__lt__, lengths)) / nw,
-        sum(lengths) / nw,
+        latinate / nw,
+        long_words / nw,
+        letters / nw,
         max(sum(map(str.istitle, tokens)) - ns, 0) / nw,
         max(upper, 0) / nw,
-        min(sum(map(text.count, "0123456789")), 4) / 4,
+        min(digits, 4) / 4,
         articles / nw,
         prepositions / nw,
         text.count(",") / nw,
@@ -169,9 +198,7 @@ def english_formality(text: str) -> float:
     """Return the fitted probability that ``text`` reads as formal English (0 casual … 1 formal)."""
     if not text.strip():
         return 0.5
-    z = INTERCEPT
-    for w, x in zip(WEIGHTS, formality_features(text), strict=True):
-        z += w * x
+    z = INTERCEPT + sum(map(mul, WEIGHTS, formality_features(text)))
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
