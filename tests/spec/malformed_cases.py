@@ -168,6 +168,11 @@ CASES: list[Case] = [
     Case("python file", package(tool_dot_py="print(1)\n"), "'.py' is not allowed"),
     Case("executable", package(run_dot_exe=b"MZ\x90\x00"), "'.exe' is not allowed"),
     Case("no extension", package(LICENSE="MIT\n"), "no extension is not allowed"),
+    Case(
+        "macOS .DS_Store",
+        package(**{"examples/.DS_Store": b"\x00\x00\x00\x01Bud1"}),
+        "hidden file with no extension",
+    ),
     Case("file over 100 KB", package(README_dot_md=_BIG), "per-file limit"),
     Case(
         "package over 1 MB",

@@ -101,6 +101,12 @@ def _check_one(relpath: str, size: int, limits: Limits) -> None:
     if extension_ not in limits.allowed_extensions:
         allowed = " ".join(sorted(limits.allowed_extensions))
         what = f"extension {extension_!r}" if extension_ else "no extension"
+        if relpath.rsplit("/", 1)[-1].startswith("."):
+            raise SpecError(
+                f"hidden file with {what}; persona packages hold only {allowed} files: delete it "
+                "(a .DS_Store or editor file is covered by the digest too)",
+                file=relpath,
+            )
         raise SpecError(
             f"{what} is not allowed in a persona package (allowed: {allowed}); remove the file", file=relpath
         )
