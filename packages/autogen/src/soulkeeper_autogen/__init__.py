@@ -1,0 +1,1 @@
+"""soulkeeper for AutoGen: a persona model context and model client that keep a persona intact."""

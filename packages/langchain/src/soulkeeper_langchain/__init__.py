@@ -1,0 +1,1 @@
+"""soulkeeper for LangChain and LangGraph: pin a persona at the model-call boundary and watch it for drift."""

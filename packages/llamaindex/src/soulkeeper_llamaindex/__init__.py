@@ -1,0 +1,1 @@
+"""soulkeeper for LlamaIndex: persona memory, chat engines and agents that keep a persona intact."""
