@@ -17,9 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _drift_data import DRIFT, require, sample  # noqa: E402
-
-from soulkeeper.drift.signals import find_identity_claims, mentions_base_model  # noqa: E402
+from _drift_data import DRIFT, require, sample
+from soulkeeper.drift.signals import find_identity_claims, mentions_base_model
 
 
 def utterances() -> list[str]:

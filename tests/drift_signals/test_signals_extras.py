@@ -6,7 +6,6 @@ import sys
 import threading
 
 import pytest
-
 from soulkeeper.drift import _japanese, _korean, _language, detect_language, speech_level
 from soulkeeper.errors import MissingExtraError
 
