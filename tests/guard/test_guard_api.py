@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from _guard_support import mati
-
 import soulkeeper
 import soulkeeper.guard
+from _guard_support import mati
 from soulkeeper.guard import Message, PersonaGuard
 
 
