@@ -10,9 +10,11 @@
 See ``docs/guard.md``.
 """
 
+from soulkeeper.guard._build import as_guard
 from soulkeeper.guard._compose import MARK
 from soulkeeper.guard._decision import Action, Decision
-from soulkeeper.guard._guard import DEFAULT_STORE_ENV, PersonaGuard, default_store_url
+from soulkeeper.guard._defaults import DEFAULT_STORE_ENV, default_store_url
+from soulkeeper.guard._guard import PersonaGuard
 from soulkeeper.guard._message import Message, Role, ToolCall, coerce_message, coerce_messages, text_of
 from soulkeeper.guard._policy import IntegrityMode, Placement, Policy
 
@@ -28,6 +30,7 @@ __all__ = [
     "Policy",
     "Role",
     "ToolCall",
+    "as_guard",
     "coerce_message",
     "coerce_messages",
     "default_store_url",
