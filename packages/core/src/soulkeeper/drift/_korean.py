@@ -5,14 +5,18 @@ off) and shared by every caller; calls are serialised with a lock, since kiwipie
 analyser as safe to use from several threads at once.
 
 Rule, per sentence (the text is split at sentence punctuation, line breaks and ``~``; quoted text —
-"…", “…”, ‘…’, 「…」, 『…』 — is skipped, and an ending followed by a quotative particle (…라고, …고 하다)
-is reported speech, not the speaker's own ending):
+"…", “…”, ‘…’, 「…」, 『…』 — is skipped; an ending followed by a quotative particle (…라고, …고 하다)
+and a sentence that the next one reports ("같이 갈래? 이랬어요.", "…, 라고 했어요.") are reported speech,
+not the speaker's own ending):
 
 * 하십시오체 (formal): the final ending ends in ㅂ니다 / 습니다 / ㅂ니까 / 습니까 / ㅂ시오 / 십시오 / ㅂ시다 / 십쇼;
 * 해요체 (polite): it ends in 요 or 죠, or a noun fragment takes the polite particle 요 ("저요");
 * 반말 (casual): any other sentence-final ending (어/아/다/자/니/냐/ㄹ게/구나/ㄹ래/어라/ㅁ …);
-* a connective ending left at the end of a sentence ("…하는데", "…거든") or a casual interjection
-  ("응", "그래") is weak evidence of 반말: it counts only when no sentence of the text is polite;
+* weak evidence of 반말, counted only when no sentence of the text is polite: a connective ending left
+  at the end of a sentence ("…하는데"), a short exclamation on an adjective ("와 진짜 멋있다!",
+  "다행이다." — self-talk that polite speakers use too), a casual interjection ("응", "그래", "안녕"), a
+  bare noun question ("고양이는?"), a 반말 pronoun (나, 너) in a sentence without an ending;
+* a sentence with the humble pronoun 저/저희 or a humble verb (드리다, 뵙다) never counts as strong 반말;
 * a sentence that ends in a noun, number or symbol gives no evidence.
 
 The text is "formal" or "polite" when every decided sentence is honorific (formal when 하십시오체
@@ -207,6 +211,13 @@ def _final_evidence(content: list[Any], terminator: str) -> tuple[str, bool] | N
         if tok.form.endswith(_TRAILING) or (tok.tag == "EC" and tok.form not in _CASUAL_EC):
             if tok.form in _QUOTATIVE_EC or subject_honorific or humble or nxt is not None:
                 return None
+            return "casual", False
+        head = end - 1
+        while head >= 0 and content[head].tag == "EP":
+            head -= 1
+        adjective = head >= 0 and content[head].tag in ("VA", "VA-I", "VCP", "XSA")
+        if tok.form == "다" and adjective and len(content) <= 4:
+            # a short exclamation to oneself ("와 진짜 멋있다!", "다행이다.") also occurs in polite talk
             return "casual", False
         return "casual", not humble
     last = content[-1]
