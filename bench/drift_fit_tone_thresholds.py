@@ -1,7 +1,7 @@
 """Fit the English tone thresholds of the ``english_formality`` detector on SQUINKY.
 
 A formal persona is flagged when ``formality(text) < FORMAL_MIN``; a casual one when it is above
-``CASUAL_MAX``. Each threshold is chosen so that at most 1 % of the sentences of the *right* register
+``CASUAL_MAX``. Each threshold is chosen so that at most 0.5 % of the sentences of the *right* register
 would be flagged (false alarms matter more than misses: a drift alarm re-injects the persona), and the
 script reports how much of the wrong register each threshold catches.
 
@@ -20,7 +20,7 @@ from _drift_data import squinky
 from soulkeeper.drift import formality
 from soulkeeper.drift.detectors.formality import CASUAL_MAX, FORMAL_MIN, MIN_WORDS
 
-FALSE_ALARM_BUDGET = 0.01
+FALSE_ALARM_BUDGET = 0.005
 _WORD = re.compile(r"[A-Za-z']+")
 
 

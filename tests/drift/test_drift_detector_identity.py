@@ -96,3 +96,11 @@ def test_override_attempts_are_input_events_not_violations(user_text: str) -> No
 def test_ordinary_user_messages_raise_no_event(user_text: str) -> None:
     """Everyday requests are not override attempts."""
     assert check("Certainly.", user_text=user_text).input_events == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["This is Sam here, the build is green.", "This is Robin speaking.", "저는 민수라고 합니다."]
+)
+def test_naming_forms_without_claim_keywords(text: str) -> None:
+    """Self-namings that need none of the claim trigger words are still found."""
+    assert [v.rule_id for v in check(text).violations] == ["identity.name"]

@@ -124,13 +124,63 @@ def _trigger_words() -> frozenset[str]:
 _I_AM_CAPITAL = re.compile(r"\bI(?:['’]m| am)\s+[A-Z]")
 
 
-def _no_claim_possible(ctx: CheckContext) -> bool:
-    """A cheap test on English text: no word that any self-identification pattern needs is present."""
-    return (
-        ctx.words.isdisjoint(_trigger_words())
-        and "a.i." not in ctx.lower
-        and _I_AM_CAPITAL.search(ctx.normalized.text) is None
+# substrings every Korean, Japanese or Chinese self-identification pattern needs one of
+_CJK_MARKERS = (
+    *(
+        "저는",
+        "전 ",
+        "나는",
+        "난 ",
+        "이름",
+        "개발",
+        "만든",
+        "훈련",
+        "학습",
+        "인공지능",
+        "언어",
+        "모델",
+        "챗봇",
+    ),
+    *("私", "わたし", "僕", "ぼく", "俺", "申し", "といい", "と言い", "開発", "作成", "訓練", "トレーニング"),
+    *("人工知能", "言語", "アシスタント", "我", "由", "助手", "模型"),
+)
+# words the English naming patterns need: "my name is", "call me", "I go by", "I'm X, your assistant", "this is X here"
+_NAMING_WORDS = frozenset(
+    (
+        "name",
+        "call",
+        "go",
+        "named",
+        "assistant",
+        "ai",
+        "bot",
+        "chatbot",
+        "agent",
+        "model",
+        "helper",
+        "companion",
     )
+)
+
+
+def _no_claim_possible(ctx: CheckContext) -> bool:
+    """A cheap test: no word or marker that any self-identification pattern needs is present."""
+    if ctx.words.isdisjoint(_trigger_words()) and "a.i." not in ctx.lower:
+        text = ctx.normalized.text
+        if _I_AM_CAPITAL.search(text) is None:
+            return text.isascii() or not any(marker in text for marker in _CJK_MARKERS)
+    return False
+
+
+def _no_naming_possible(ctx: CheckContext) -> bool:
+    """A cheap test: none of the words the explicit-naming patterns need is present."""
+    words = ctx.words
+    if not words.isdisjoint(_NAMING_WORDS) or (
+        "this" in words and not words.isdisjoint(("speaking", "here"))
+    ):
+        return False
+    text = ctx.normalized.text
+    return text.isascii() or not any(m in text for m in ("이름은", "저는", "名前は", "申します"))
 
 
 class Identity(Detector):
@@ -165,10 +215,9 @@ class Identity(Detector):
         from soulkeeper.drift.signals import find_identity_claims, mentions_base_model
 
         norm = ctx.normalized
-        if norm.text.isascii() and _no_claim_possible(ctx):
-            return []
         persona = self.rules.identity.name
-        for claim in find_identity_claims(norm.text):
+        claims = [] if _no_claim_possible(ctx) else find_identity_claims(norm.text)
+        for claim in claims:
             if self._is_own(claim.claim):
                 continue  # a persona may be named after its model, or describe itself in its own name
             generic_ai = claim.kind == "ai" and _LANGUAGE_MODEL.search(claim.claim) is not None
@@ -184,6 +233,8 @@ class Identity(Detector):
                         excerpt=excerpt,
                     )
                 ]
+        if _no_naming_possible(ctx):
+            return []
         for match in _NAMING.finditer(norm.text):
             group = next((g for g in _NAME_GROUPS if match.group(g)), None)
             if group is None or self._is_own(match.group(group)):
