@@ -22,6 +22,7 @@ def test_public_names_are_pinned() -> None:
         "Policy",
         "Role",
         "ToolCall",
+        "as_guard",
         "coerce_message",
         "coerce_messages",
         "default_store_url",

@@ -62,6 +62,40 @@ class Events:
         except Exception:
             logger.exception("soulkeeper plugin hook %s failed", hook)
 
+    def announce(self, decision: Any, span: SpanLike) -> None:
+        """Put a decision on its span, in the log and through the plugin hooks."""
+        span.set_attribute("soulkeeper.action", decision.action)
+        span.set_attribute("soulkeeper.level", decision.level)
+        span.set_attribute("soulkeeper.score", decision.score)
+        span.set_attribute("soulkeeper.turn_score", decision.report.score)
+        span.set_attribute("soulkeeper.turn", decision.turn)
+        span.set_attribute("soulkeeper.violations", len(decision.report.violations))
+        span.set_attribute("soulkeeper.rules", list(decision.report.rule_ids))
+        if decision.store_error:
+            span.set_attribute("soulkeeper.store_error", decision.store_error)
+        if decision.integrity_error:
+            span.set_attribute("soulkeeper.integrity_error", decision.integrity_error)
+        tid = decision.thread_id
+        if decision.action == "ok":
+            logger.debug("thread %s turn %d: ok (score %.3f)", tid, decision.turn, decision.score)
+            return
+        rules = ", ".join(decision.report.rule_ids) or "-"
+        log = logger.debug if decision.action == "warn" else logger.info
+        log(
+            "thread %s turn %d: %s (score %.3f, level %s, rules %s)",
+            tid,
+            decision.turn,
+            decision.action,
+            decision.score,
+            decision.level,
+            rules,
+        )
+        self.emit("on_drift", thread_id=tid, decision=decision)
+        if decision.action in ("reinject", "retry"):
+            self.emit("on_reinject", thread_id=tid, decision=decision)
+        if decision.level == "restore" and decision.action in ("restore", "retry"):
+            self.emit("on_restore", thread_id=tid, decision=decision)
+
     @contextlib.contextmanager
     def span(self, name: str, attributes: Mapping[str, Any] | None = None) -> Iterator[SpanLike]:
         """An OpenTelemetry span named ``name`` (a do-nothing span without ``opentelemetry-api``)."""

@@ -8,18 +8,15 @@ driver carry them out. So the logic exists once and both paths behave the same.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import pluggy
 
-from soulkeeper.drift import DriftDetector, DriftReport, Level, level_for, update_score
+from soulkeeper.drift import DriftDetector, DriftReport
 from soulkeeper.guard._blocks import examples_block, reminder_block
 from soulkeeper.guard._compact import (
     Summarizer,
@@ -30,10 +27,13 @@ from soulkeeper.guard._compact import (
     summarizer_input,
 )
 from soulkeeper.guard._compose import compose, split_history
-from soulkeeper.guard._decision import Action, Decision
-from soulkeeper.guard._events import Events, logger
+from soulkeeper.guard._decision import Decision
+from soulkeeper.guard._defaults import default_store_url
+from soulkeeper.guard._events import Events
+from soulkeeper.guard._flow import Flow, adrive, drive, flush_flow
 from soulkeeper.guard._integrity_watch import IntegrityWatch
 from soulkeeper.guard._message import Message, coerce_message, coerce_messages, text_of
+from soulkeeper.guard._plan import TurnPlan, plan_turn
 from soulkeeper.guard._policy import Policy
 from soulkeeper.guard._storelink import Failure, StoreLink
 from soulkeeper.guard._threads import ThreadLocal, ThreadTable
@@ -42,45 +42,11 @@ from soulkeeper.spec import Soul, load_soul
 from soulkeeper.stores import Checkpoint, CheckpointStore, ThreadState, open_store, trim_exemplars
 from soulkeeper.tokens import Tokenizer, get_tokenizer
 
-__all__ = ["DEFAULT_STORE_ENV", "PersonaGuard", "default_store_url"]
-
-DEFAULT_STORE_ENV = "SOULKEEPER_STORE"
+__all__ = ["PersonaGuard"]
 MAX_THREADS = 10_000
 """Threads whose in-process data the guard keeps (an LRU; state itself lives in the store)."""
 _UNBOUNDED_BUDGET = 1_000_000
-_MAX_VIOLATED = 16
 _COUNT_CACHE = 4096
-_T = TypeVar("_T")
-Flow = Generator[tuple[Any, ...], Any, _T]
-
-
-def default_store_url() -> str:
-    """The checkpoint store used when none is given.
-
-    ``$SOULKEEPER_STORE`` if set, else an SQLite file in the user's data folder:
-    ``$XDG_DATA_HOME/soulkeeper/state.db`` (``~/.local/share/soulkeeper/state.db``) on Linux,
-    ``~/Library/Application Support/soulkeeper/state.db`` on macOS and
-    ``%LOCALAPPDATA%\\soulkeeper\\state.db`` on Windows. Never inside a persona package.
-    """
-    env = os.environ.get(DEFAULT_STORE_ENV)
-    if env:
-        return env
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{(base / 'soulkeeper' / 'state.db').as_posix()}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    state: ThreadState
-    action: Action
-    level: Level
-    known_good: bool
-    checkpoint_due: bool
 
 
 def _check_thread_id(thread_id: str) -> str:
@@ -188,9 +154,13 @@ class PersonaGuard:
     @property
     def detector(self) -> DriftDetector:
         """The drift detector (built from the soul's rules on first use)."""
-        if self._detector is None:
-            self._detector = DriftDetector.from_soul(self._soul)
-        return self._detector
+        return self._get_detector()
+
+    def _get_detector(self) -> DriftDetector:
+        detector = self._detector
+        if detector is None:
+            detector = self._detector = DriftDetector.from_soul(self._soul)
+        return detector
 
     def packed(self) -> PackResult:
         """The persona as packed for ordinary calls (cached): text, tokens and what was left out."""
@@ -213,20 +183,24 @@ class PersonaGuard:
             system messages are merged into the one system message, earlier persona copies removed.
         :param system: the app's own system text, placed after the persona.
         """
-        return self._drive(self._prepare_flow(_check_thread_id(thread_id), messages, system))
+        return drive(
+            self._prepare_flow(_check_thread_id(thread_id), messages, system), self._link, self._get_detector
+        )
 
     async def aprepare(
         self, thread_id: str, messages: Sequence[Any], *, system: str | None = None
     ) -> list[Message]:
         """Async :meth:`prepare`."""
-        return await self._adrive(self._prepare_flow(_check_thread_id(thread_id), messages, system))
+        return await adrive(
+            self._prepare_flow(_check_thread_id(thread_id), messages, system), self._link, self._get_detector
+        )
 
     def _prepare_flow(
         self, thread_id: str, messages: Sequence[Any], system: str | None
     ) -> Flow[list[Message]]:
         soul, _ = self._serve()
         local = self._threads.get(thread_id)
-        yield from self._flush_flow(thread_id, local)
+        yield from flush_flow(thread_id, local)
         fetched = yield ("get_state", thread_id)
         state: ThreadState | None
         if isinstance(fetched, Failure):
@@ -276,8 +250,8 @@ class PersonaGuard:
         """
         with self._events.span("soulkeeper.observe", {"soulkeeper.thread_id": thread_id}) as span:
             flow = self._observe_flow(_check_thread_id(thread_id), response, user_text, attempt)
-            decision = self._drive(flow)
-            self._announce(decision, span)
+            decision = drive(flow, self._link, self._get_detector)
+            self._events.announce(decision, span)
             return decision
 
     async def aobserve(
@@ -286,8 +260,8 @@ class PersonaGuard:
         """Async :meth:`observe`."""
         with self._events.span("soulkeeper.observe", {"soulkeeper.thread_id": thread_id}) as span:
             flow = self._observe_flow(_check_thread_id(thread_id), response, user_text, attempt)
-            decision = await self._adrive(flow)
-            self._announce(decision, span)
+            decision = await adrive(flow, self._link, self._get_detector)
+            self._events.announce(decision, span)
             return decision
 
     def _observe_flow(
@@ -297,7 +271,7 @@ class PersonaGuard:
         policy = self.policy
         local = self._threads.get(thread_id)
         errors: list[str] = []
-        flushed = yield from self._flush_flow(thread_id, local)
+        flushed = yield from flush_flow(thread_id, local)
         if flushed:
             errors.append(flushed)
         text = _response_text(response)
@@ -308,10 +282,10 @@ class PersonaGuard:
         base = local.pending_state or local.state
         turn_hint = (base.turn if base is not None else 0) + (0 if attempt else 1)
         report: DriftReport = yield ("check", text, text_of(user_text) if user_text else None, turn_hint)
-        plans: list[_Plan] = []
+        plans: list[TurnPlan] = []
 
         def update(current: ThreadState) -> ThreadState:
-            plan = self._plan(current, report, attempt)
+            plan = plan_turn(current, report, attempt, self.policy)
             plans.append(plan)
             return plan.state
 
@@ -381,47 +355,6 @@ class PersonaGuard:
             integrity_error=integrity_error,
             attempt=attempt,
         )
-
-    def _plan(self, current: ThreadState, report: DriftReport, attempt: int) -> _Plan:
-        policy = self.policy
-        score = update_score(min(1.0, max(0.0, current.drift_score)), report, policy.drift)
-        level = level_for(score, report, policy.drift)
-        was_pending = current.pending_reanchor
-        if report.ok:
-            if level == "restore":
-                level = "reinject"
-            action: Action = "ok"
-        else:
-            if was_pending and level == "reinject":
-                level = "restore"  # the re-anchor did not hold: restore from a known-good checkpoint
-            action = level
-        pending = level in ("reinject", "restore")
-        if action in ("reinject", "restore") and policy.allow_retry and attempt < policy.max_retries:
-            action = "retry"
-        stored_level: str = level
-        if pending and current.level == "restore" and report.ok:
-            stored_level = "restore"  # keep the anchoring examples until the score settles
-        if not pending:
-            violated: tuple[str, ...] = ()
-        elif report.ok:
-            violated = current.violated_rules
-        else:
-            carried = current.violated_rules if was_pending else ()
-            violated = tuple(dict.fromkeys([*report.rule_ids, *carried]))[:_MAX_VIOLATED]
-        turn = current.turn + (0 if attempt else 1)
-        known_good = report.ok and level in ("ok", "warn")
-        recovered = report.ok and level == "ok" and (current.level != "ok" or current.turn == 0)
-        due = attempt == 0 and (turn % policy.checkpoint_every == 0 or recovered)
-        state = current.model_copy(
-            update={
-                "turn": turn,
-                "drift_score": score,
-                "level": stored_level,
-                "pending_reanchor": pending,
-                "violated_rules": violated,
-            }
-        )
-        return _Plan(state=state, action=action, level=level, known_good=known_good, checkpoint_due=due)
 
     # ------------------------------------------------------------------ compaction
 
@@ -526,53 +459,6 @@ class PersonaGuard:
 
     # ------------------------------------------------------------------ machinery
 
-    def _drive(self, flow: Flow[_T]) -> _T:
-        try:
-            op = next(flow)
-            while True:
-                if op[0] == "check":
-                    result: Any = self.detector.check(op[1], user_text=op[2], turn=op[3])
-                else:
-                    result = self._link.call(*op)
-                op = flow.send(result)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-
-    async def _adrive(self, flow: Flow[_T]) -> _T:
-        try:
-            op = next(flow)
-            while True:
-                if op[0] == "check":
-                    result: Any = await self.detector.acheck(op[1], user_text=op[2], turn=op[3])
-                else:
-                    result = await self._link.acall(*op)
-                op = flow.send(result)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-
-    def _flush_flow(self, thread_id: str, local: ThreadLocal) -> Flow[str | None]:
-        """Write what a store outage held back; returns the error if the store is still failing."""
-        if not local.has_pending:
-            return None
-        pending = local.pending_state
-        if pending is not None:
-
-            def catch_up(current: ThreadState) -> ThreadState:
-                return pending if pending.turn >= current.turn else current
-
-            written = yield ("update_state", thread_id, catch_up)
-            if isinstance(written, Failure):
-                return written.error
-            local.pending_state = None
-            local.state = written
-        while local.pending_checkpoints:
-            put = yield ("put", local.pending_checkpoints[0])
-            if isinstance(put, Failure):
-                return put.error
-            local.pending_checkpoints.popleft()
-        logger.info("thread %s caught up with the checkpoint store", thread_id)
-        return None
-
     def _serve(self) -> tuple[Soul, str | None]:
         soul, error, changed = self._watch.check()
         if changed:
@@ -631,36 +517,3 @@ class PersonaGuard:
         if isinstance(good, Checkpoint) and good.persona == soul.name and good.exemplars:
             return good.exemplars[-max(1, self.policy.exemplars) :]
         return tuple(local.exemplars)
-
-    def _announce(self, decision: Decision, span: Any) -> None:
-        span.set_attribute("soulkeeper.action", decision.action)
-        span.set_attribute("soulkeeper.level", decision.level)
-        span.set_attribute("soulkeeper.score", decision.score)
-        span.set_attribute("soulkeeper.turn_score", decision.report.score)
-        span.set_attribute("soulkeeper.turn", decision.turn)
-        span.set_attribute("soulkeeper.violations", len(decision.report.violations))
-        span.set_attribute("soulkeeper.rules", list(decision.report.rule_ids))
-        if decision.store_error:
-            span.set_attribute("soulkeeper.store_error", decision.store_error)
-        if decision.integrity_error:
-            span.set_attribute("soulkeeper.integrity_error", decision.integrity_error)
-        tid = decision.thread_id
-        if decision.action == "ok":
-            logger.debug("thread %s turn %d: ok (score %.3f)", tid, decision.turn, decision.score)
-            return
-        rules = ", ".join(decision.report.rule_ids) or "-"
-        log = logger.debug if decision.action == "warn" else logger.info
-        log(
-            "thread %s turn %d: %s (score %.3f, level %s, rules %s)",
-            tid,
-            decision.turn,
-            decision.action,
-            decision.score,
-            decision.level,
-            rules,
-        )
-        self._events.emit("on_drift", thread_id=tid, decision=decision)
-        if decision.action in ("reinject", "retry"):
-            self._events.emit("on_reinject", thread_id=tid, decision=decision)
-        if decision.level == "restore" and decision.action in ("restore", "retry"):
-            self._events.emit("on_restore", thread_id=tid, decision=decision)
