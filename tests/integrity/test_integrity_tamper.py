@@ -196,8 +196,6 @@ def test_every_byte_of_the_signature_file_matters(signed: Path, keys: KeyPair) -
         value = doc[key]
         for pos in range(len("sha256:") if key == "digest" else 0, len(value)):
             swapped = "0" if value[pos] != "0" else "1"
-            if key == "signature" and pos >= len(value) - 2:
-                continue  # base64 padding
             forged = {**doc, key: value[:pos] + swapped + value[pos + 1 :]}
             sig_path.write_text(json.dumps(forged))
             with pytest.raises(IntegrityError):

@@ -123,6 +123,8 @@ def read_signature(data: bytes | str, *, source: str = SIGNATURE_FILE) -> Signat
         raw_sig = base64.b64decode(sig, validate=True)
     except (ValueError, binascii.Error) as exc:
         raise IntegrityError(f"{source}: {exc}") from None
+    if base64.b64encode(raw_sig).decode("ascii") != sig:
+        raise IntegrityError(f"{source}: 'signature' is not canonical base64")
     if len(raw_sig) != 64:
         raise IntegrityError(f"{source}: an Ed25519 signature has 64 bytes, this one has {len(raw_sig)}")
     return Signature(digest=digest, key_id=kid, signature=raw_sig, files=files)
