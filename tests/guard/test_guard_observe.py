@@ -166,3 +166,16 @@ def test_default_store_lives_in_the_user_data_folder(tmp_path: Path, monkeypatch
             guard.observe("t", CLEAN)
         assert (tmp_path / "data" / "soulkeeper" / "state.db").exists()
     assert "examples" not in url
+
+
+async def test_decision_carries_the_new_state() -> None:
+    """Decision.state is the thread state after the response, equal to what the store holds."""
+    guard = PersonaGuard(mati(), store="memory://")
+    decision = await guard.aobserve("s", DRIFTED)
+    assert decision.state is not None
+    assert decision.state.pending_reanchor
+    assert decision.state.violated_rules == decision.report.rule_ids[: len(decision.state.violated_rules)]
+    assert await guard.astate("s") == decision.state
+    assert decision.to_dict()["pending_reanchor"] is True
+    await guard.aforget("s")
+    assert await guard.astate("s") is None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from soulkeeper.drift import DriftReport, Level
-from soulkeeper.stores import Checkpoint
+from soulkeeper.stores import Checkpoint, ThreadState
 
 __all__ = ["Action", "Decision"]
 
@@ -48,6 +48,9 @@ class Decision:
     integrity_error: str | None = None
     """Set when the soul's files no longer match and the guard serves the last trusted version."""
     attempt: int = 0
+    state: ThreadState | None = None
+    """The thread's state after this response (turn, score, level, pending re-anchor, violated rules), as
+    written to the store or, during a store outage, as held in process for it."""
 
     @property
     def violations(self) -> tuple[Any, ...]:
@@ -69,4 +72,6 @@ class Decision:
             "store_error": self.store_error,
             "integrity_error": self.integrity_error,
             "attempt": self.attempt,
+            "pending_reanchor": self.state.pending_reanchor if self.state is not None else None,
+            "violated_rules": list(self.state.violated_rules) if self.state is not None else [],
         }

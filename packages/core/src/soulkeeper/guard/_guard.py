@@ -354,6 +354,7 @@ class PersonaGuard:
             store_error=next(iter(dict.fromkeys(errors)), None),
             integrity_error=integrity_error,
             attempt=attempt,
+            state=stored,
         )
 
     # ------------------------------------------------------------------ compaction
@@ -423,10 +424,23 @@ class PersonaGuard:
             return local.pending_state or local.state
         return fetched  # type: ignore[no-any-return]
 
+    async def astate(self, thread_id: str) -> ThreadState | None:
+        """Async :meth:`state`."""
+        local = self._threads.get(_check_thread_id(thread_id))
+        fetched = await self._link.acall("get_state", thread_id)
+        if isinstance(fetched, Failure):
+            return local.pending_state or local.state
+        return fetched  # type: ignore[no-any-return]
+
     def forget(self, thread_id: str) -> None:
         """Delete a thread: its checkpoints and state in the store and its in-process data."""
         self._threads.drop(_check_thread_id(thread_id))
         self._link.call("delete_thread", thread_id)
+
+    async def aforget(self, thread_id: str) -> None:
+        """Async :meth:`forget`."""
+        self._threads.drop(_check_thread_id(thread_id))
+        await self._link.acall("delete_thread", thread_id)
 
     def close(self) -> None:
         """Close the store if the guard opened it."""
