@@ -1,0 +1,152 @@
+"""The guard calls every LangChain/LangGraph entry point shares: prepare a model input, persist a decision.
+
+``prepare`` turns ``(app system message, conversation)`` into ``(one SystemMessage, conversation)``; the
+persona never enters the conversation. ``record``/``adopt`` carry the guard's thread state through
+LangGraph's own state, so a checkpointer restores a pending re-anchor after a restart even when the
+guard's checkpoint store did not survive (``memory://``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.messages import BaseMessage, SystemMessage
+from soulkeeper.guard import Decision, PersonaGuard, text_of
+from soulkeeper.stores import ThreadState
+
+from soulkeeper_langchain._convert import from_langchain, system_message, to_langchain
+
+__all__ = ["Prepared", "StateBridge", "merge_records"]
+
+Prepared = tuple[SystemMessage, list[BaseMessage]]
+_KEPT = ("turn", "drift_score", "level", "pending_reanchor", "violated_rules")
+_MAX_THREADS = 10_000
+
+
+def merge_records(left: Mapping[str, Any] | None, right: Mapping[str, Any] | None) -> dict[str, Any]:
+    """LangGraph reducer of the private ``soulkeeper`` state key: one record per persona name."""
+    return {**(left or {}), **(right or {})}
+
+
+def _split(messages: Sequence[BaseMessage], app: SystemMessage | None) -> tuple[Any, ...]:
+    converted, origin = from_langchain(messages)
+    sources = [app, *(m for m in messages if isinstance(m, SystemMessage))]
+    system = text_of(app.content) if app is not None else None
+    return converted, origin, sources, system
+
+
+def _finish(prepared: Sequence[Any], origin: Mapping[int, BaseMessage], sources: Sequence[Any]) -> Prepared:
+    return system_message(prepared[0], sources), to_langchain(prepared[1:], origin)
+
+
+class StateBridge:
+    """Prepares model input with the guard and mirrors its thread state into LangGraph state."""
+
+    def __init__(self, guard: PersonaGuard) -> None:
+        self.guard = guard
+        self._known: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ prepare
+
+    def prepare(
+        self, thread_id: str, messages: Sequence[BaseMessage], app: SystemMessage | None, record: Any = None
+    ) -> Prepared:
+        """One system message (persona, app text, state system content, reminder) and the conversation."""
+        self.adopt(thread_id, record)
+        converted, origin, sources, system = _split(messages, app)
+        return _finish(self.guard.prepare(thread_id, converted, system=system), origin, sources)
+
+    async def aprepare(
+        self, thread_id: str, messages: Sequence[BaseMessage], app: SystemMessage | None, record: Any = None
+    ) -> Prepared:
+        """Async :meth:`prepare`."""
+        await self.aadopt(thread_id, record)
+        converted, origin, sources, system = _split(messages, app)
+        return _finish(await self.guard.aprepare(thread_id, converted, system=system), origin, sources)
+
+    # ------------------------------------------------------------------ persistence through LangGraph state
+
+    def record(self, decision: Decision) -> dict[str, Any]:
+        """The JSON-ready record of a decision that goes into the private state key."""
+        state = self.guard.state(decision.thread_id) if decision.reminder is not None else None
+        return self._record(decision, state)
+
+    async def arecord(self, decision: Decision) -> dict[str, Any]:
+        """Async :meth:`record`."""
+        state = None
+        if decision.reminder is not None:
+            try:
+                state = await self.guard.store.aget_state(decision.thread_id)
+            except Exception:  # a failing store: fall back to what the decision says
+                state = None
+        return self._record(decision, state)
+
+    def _record(self, decision: Decision, state: ThreadState | None) -> dict[str, Any]:
+        self._remember(decision.thread_id, decision.turn)
+        pending = decision.reminder is not None
+        if state is not None and state.turn == decision.turn:
+            level, violated = state.level, list(state.violated_rules)
+        else:
+            level, violated = decision.level, list(decision.report.rule_ids) if pending else []
+        return {
+            "action": decision.action,
+            "turn": decision.turn,
+            "drift_score": decision.score,
+            "level": level,
+            "pending_reanchor": pending,
+            "violated_rules": violated,
+            "persona": self.guard.soul.name,
+            "digest": self.guard.soul.digest,
+        }
+
+    def adopt(self, thread_id: str, record: Any) -> None:
+        """Seed the guard's store from a record LangGraph restored, when it is newer than what the store has."""
+        wanted = self._wanted(thread_id, record)
+        if wanted is None:
+            return
+        try:
+            self.guard.store.update_state(thread_id, lambda current: _newer(current, wanted))
+        except Exception:  # a failing store: the guard reports it on the next observe
+            return
+        self._remember(thread_id, wanted.turn)
+
+    async def aadopt(self, thread_id: str, record: Any) -> None:
+        """Async :meth:`adopt`."""
+        wanted = self._wanted(thread_id, record)
+        if wanted is None:
+            return
+        try:
+            await self.guard.store.aupdate_state(thread_id, lambda current: _newer(current, wanted))
+        except Exception:
+            return
+        self._remember(thread_id, wanted.turn)
+
+    def _wanted(self, thread_id: str, record: Any) -> ThreadState | None:
+        if not isinstance(record, Mapping) or record.get("persona") != self.guard.soul.name:
+            return None
+        turn = record.get("turn")
+        if not isinstance(turn, int) or turn <= self._known.get(thread_id, -1):
+            return None
+        try:
+            return ThreadState.model_validate(
+                {"thread_id": thread_id, **{k: record[k] for k in _KEPT if k in record}}
+            )
+        except ValueError:
+            return None
+
+    def _remember(self, thread_id: str, turn: int) -> None:
+        with self._lock:
+            self._known[thread_id] = max(turn, self._known.get(thread_id, -1))
+            self._known.move_to_end(thread_id)
+            while len(self._known) > _MAX_THREADS:
+                self._known.popitem(last=False)
+
+
+def _newer(current: ThreadState, wanted: ThreadState) -> ThreadState:
+    if current.turn >= wanted.turn:
+        return current
+    return current.model_copy(update={k: getattr(wanted, k) for k in _KEPT})

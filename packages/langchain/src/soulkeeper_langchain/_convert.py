@@ -1,0 +1,125 @@
+"""Translation between LangChain messages and ``soulkeeper.guard.Message``, and back.
+
+The guard returns the conversation it was given (the same ``Message`` objects, minus system messages and
+stale reminders) behind one system message. So the adapter maps each returned ``Message`` back to the
+LangChain message it came from by object identity: ids, content blocks, ``additional_kwargs`` and tool
+calls survive untouched, and the only new LangChain messages are the system message and, with
+``Policy(placement="tail")``, a reminder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from soulkeeper.guard import MARK, Message, ToolCall, text_of
+
+__all__ = ["from_langchain", "last_user_text", "system_message", "thread_id_from_config", "to_langchain"]
+
+_ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool", "developer": "system"}
+
+
+def _tool_calls(message: BaseMessage) -> tuple[ToolCall, ...]:
+    if not isinstance(message, AIMessage) or not message.tool_calls:
+        return ()
+    return tuple(
+        ToolCall(
+            id=call.get("id") or f"call_{i}",
+            name=call["name"],
+            arguments=json.dumps(call.get("args", {}), ensure_ascii=False, default=str),
+        )
+        for i, call in enumerate(message.tool_calls)
+    )
+
+
+def from_langchain(messages: Sequence[BaseMessage]) -> tuple[list[Message], dict[int, BaseMessage]]:
+    """The guard's view of ``messages`` and a map from each ``Message`` (by ``id()``) to its original."""
+    out: list[Message] = []
+    origin: dict[int, BaseMessage] = {}
+    for message in messages:
+        role = _ROLES.get(message.type, "user")
+        meta = message.additional_kwargs.get(MARK) if isinstance(message.additional_kwargs, Mapping) else None
+        converted = Message(
+            role=role,  # type: ignore[arg-type]  # _ROLES maps onto the guard's four roles
+            content=text_of(message.content),
+            name=message.name,
+            tool_calls=_tool_calls(message),
+            tool_call_id=message.tool_call_id if isinstance(message, ToolMessage) else None,
+            id=message.id,
+            metadata={MARK: meta} if isinstance(meta, str) else {},
+        )
+        out.append(converted)
+        origin[id(converted)] = message
+    return out, origin
+
+
+def system_message(prepared: Message, sources: Sequence[SystemMessage | None]) -> SystemMessage:
+    """The LangChain system message for the guard's merged system text.
+
+    System messages whose content is a list of blocks (cache-control markers, provider extras) keep their
+    blocks: where the guard's text holds a source's text verbatim, the source's blocks are spliced in.
+    """
+    text = prepared.content
+    block_sources = [s for s in sources if s is not None and isinstance(s.content, list) and s.content]
+    if not block_sources:
+        return SystemMessage(content=text, additional_kwargs={MARK: "persona"})
+    content: list[str | dict[str, Any]] = []
+    rest = text
+    for source in block_sources:
+        needle = text_of(source.content).strip()
+        at = rest.find(needle) if needle else -1
+        if at < 0:
+            continue
+        head = rest[:at].rstrip("\n")
+        if head:
+            content.append({"type": "text", "text": head})
+        content.extend(source.content)
+        rest = rest[at + len(needle) :].lstrip("\n")
+    if rest:
+        content.append({"type": "text", "text": rest})
+    return SystemMessage(content=content, additional_kwargs={MARK: "persona"})
+
+
+def to_langchain(prepared: Sequence[Message], origin: Mapping[int, BaseMessage]) -> list[BaseMessage]:
+    """Map the guard's conversation (everything after its system message) back to LangChain messages."""
+    out: list[BaseMessage] = []
+    for message in prepared:
+        original = origin.get(id(message))
+        if original is not None:
+            out.append(original)
+        elif message.role == "user":  # a tail reminder the guard created
+            out.append(
+                HumanMessage(content=message.content, name=message.name, additional_kwargs={MARK: "reminder"})
+            )
+        elif message.role == "assistant":
+            out.append(AIMessage(content=message.content))
+        else:
+            out.append(HumanMessage(content=message.content))
+    return out
+
+
+def last_user_text(messages: Sequence[BaseMessage]) -> str | None:
+    """The text of the latest human message (not a reminder the guard placed), for ``observe``."""
+    for message in reversed(messages):
+        if message.type == "human" and message.additional_kwargs.get(MARK) != "reminder":
+            return text_of(message.content)
+    return None
+
+
+def thread_id_from_config(config: Mapping[str, Any] | None, default: str) -> str:
+    """``configurable.thread_id`` of a runnable config, else ``default``."""
+    if config:
+        configurable = config.get("configurable")
+        if isinstance(configurable, Mapping):
+            value = configurable.get("thread_id")
+            if value is not None and str(value):
+                return str(value)
+    return default

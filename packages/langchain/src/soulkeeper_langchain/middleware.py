@@ -1,0 +1,244 @@
+"""``PersonaMiddleware``: pin a persona in every model call of a LangChain ``create_agent`` agent.
+
+::
+
+    agent = create_agent(
+        model, tools, system_prompt="You can call the deploy tool.",
+        middleware=[SummarizationMiddleware(model, trigger=("messages", 40)), PersonaMiddleware("souls/mati")],
+        checkpointer=InMemorySaver(),
+    )
+
+The persona lives only in the model request, never in the agent state, so summarisation, context editing
+and trimming cannot touch it. After each reply the guard checks it; the decision is stored in a private
+state key, so a LangGraph checkpointer carries a pending re-anchor across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Annotated, Any, Literal, NotRequired, cast
+
+from langchain.agents.middleware import (
+    AgentMiddleware,
+    AgentState,
+    ExtendedModelResponse,
+    ModelRequest,
+    ModelResponse,
+)
+from langchain.agents.middleware.types import PrivateStateAttr
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage
+from langgraph.config import get_config
+from langgraph.types import Command
+from soulkeeper.guard import Decision, PersonaGuard, as_guard, text_of
+from soulkeeper.spec import Soul
+
+from soulkeeper_langchain._bridge import StateBridge, merge_records
+from soulkeeper_langchain._convert import last_user_text, thread_id_from_config
+from soulkeeper_langchain._probe import SystemProbe, instrument
+
+__all__ = ["STATE_KEY", "PersonaMiddleware", "PersonaState"]
+
+logger = logging.getLogger("soulkeeper.langchain")
+
+STATE_KEY = "soulkeeper"
+"""The private state key holding one decision record per persona (keyed by the middleware's name)."""
+
+StreamMode = Literal["live", "buffer"]
+OnReplaced = Literal["warn", "raise", "ignore"]
+
+
+class PersonaState(AgentState[Any]):
+    """``AgentState`` plus the private decision records (not part of the agent's input or output)."""
+
+    soulkeeper: NotRequired[Annotated[dict[str, dict[str, Any]], PrivateStateAttr, merge_records]]
+
+
+def current_thread_id(default: str) -> str:
+    """The ``configurable.thread_id`` of the running LangGraph config, else ``default``."""
+    try:
+        config = get_config()
+    except RuntimeError:  # called outside a runnable context
+        return default
+    return thread_id_from_config(config, default)
+
+
+def reply_of(response: ModelResponse) -> AIMessage | None:
+    """The model's reply in a ``ModelResponse`` (the last AI message), if any."""
+    for message in reversed(response.result):
+        if isinstance(message, AIMessage):
+            return message
+    return None
+
+
+def should_observe(reply: AIMessage | None) -> bool:
+    """A reply worth checking: it has text (a bare tool call says nothing about the persona)."""
+    return reply is not None and bool(text_of(reply.content).strip())
+
+
+class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
+    """Keeps a persona pinned, first and verbatim, in every model call of a ``create_agent`` agent.
+
+    :param soul_or_guard: a :class:`soulkeeper.PersonaGuard`, a :class:`soulkeeper.Soul` or the path of a
+        persona package (then ``guard_options`` build the guard, e.g. ``store=``, ``context_window=``).
+    :param name: the middleware name; default ``soulkeeper_<persona>``, unique per persona so several
+        personas can serve in one multi-agent setup.
+    :param thread_id: the thread used when the run config has no ``configurable.thread_id``.
+    :param stream: ``"live"`` streams replies as usual (a drifted reply is re-anchored on the next call);
+        ``"buffer"`` hides the model's tokens from ``stream_mode="messages"`` until the reply was checked,
+        so a retried drift never reaches the user (the checked reply is emitted whole).
+    :param on_replaced: what to do when a middleware listed later replaced the pinned system message:
+        ``"warn"`` (log a warning), ``"raise"`` (:class:`PersonaReplacedError`) or ``"ignore"``.
+    :param tokenizer: count tokens with this (a chat model's ``get_num_tokens`` when given a chat model);
+        only when building the guard from a soul.
+    :param on_decision: called with every :class:`soulkeeper.Decision` (metrics, events).
+    """
+
+    state_schema = PersonaState
+
+    def __init__(
+        self,
+        soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        thread_id: str = "default",
+        stream: StreamMode = "live",
+        on_replaced: OnReplaced = "warn",
+        tokenizer: Any = None,
+        on_decision: Callable[[Decision], None] | None = None,
+        **guard_options: Any,
+    ) -> None:
+        super().__init__()
+        if stream not in ("live", "buffer"):
+            raise ValueError(f'PersonaMiddleware: stream must be "live" or "buffer", got {stream!r}')
+        if on_replaced not in ("warn", "raise", "ignore"):
+            raise ValueError(
+                f'PersonaMiddleware: on_replaced must be "warn", "raise" or "ignore", got {on_replaced!r}'
+            )
+        if tokenizer is not None:
+            guard_options["tokenizer"] = (
+                tokenizer.get_num_tokens if isinstance(tokenizer, BaseChatModel) else tokenizer
+            )
+        self.guard = as_guard(soul_or_guard, **guard_options)
+        self._name = name or f"soulkeeper_{self.guard.soul.name}"
+        self.default_thread_id = thread_id
+        self.stream = stream
+        self.on_replaced = on_replaced
+        self.on_decision = on_decision
+        self.replaced_calls = 0
+        """How many model calls received something other than the pinned persona."""
+        self._bridge = StateBridge(self.guard)
+        self._warned = False
+
+    @property
+    def name(self) -> str:
+        """The middleware name (unique per persona)."""
+        return self._name
+
+    def token_counter(self, messages: list[BaseMessage]) -> int:
+        """Tokens of LangChain messages with the guard's tokenizer (e.g. for ``SummarizationMiddleware``)."""
+        from soulkeeper_langchain._convert import from_langchain
+
+        converted, _ = from_langchain(messages)
+        return self.guard.count_messages(converted)
+
+    # ------------------------------------------------------------------ the hook
+
+    def wrap_model_call(
+        self,
+        request: ModelRequest[Any],
+        handler: Callable[[ModelRequest[Any]], ModelResponse[Any]],
+    ) -> ExtendedModelResponse[Any]:
+        """Pin the persona, call the model, check the reply (retrying when the policy allows)."""
+        thread_id = self._thread_id()
+        record = self._record_of(request)
+        attempt = 0
+        while True:
+            system, messages = self._bridge.prepare(
+                thread_id, request.messages, request.system_message, record
+            )
+            probe = self._probe(system)
+            response = handler(self._request(request, system, messages, probe))
+            self._check_probe(probe)
+            reply = reply_of(response)
+            if not should_observe(reply):
+                return ExtendedModelResponse(model_response=response)
+            decision = self.guard.observe(
+                thread_id, reply, user_text=last_user_text(request.messages), attempt=attempt
+            )
+            self._emit(decision)
+            if decision.action != "retry":
+                return self._extended(response, self._bridge.record(decision))
+            attempt, record = attempt + 1, None
+
+    async def awrap_model_call(
+        self,
+        request: ModelRequest[Any],
+        handler: Callable[[ModelRequest[Any]], Awaitable[ModelResponse[Any]]],
+    ) -> ExtendedModelResponse[Any]:
+        """Async :meth:`wrap_model_call`."""
+        thread_id = self._thread_id()
+        record = self._record_of(request)
+        attempt = 0
+        while True:
+            system, messages = await self._bridge.aprepare(
+                thread_id, request.messages, request.system_message, record
+            )
+            probe = self._probe(system)
+            response = await handler(self._request(request, system, messages, probe))
+            self._check_probe(probe)
+            reply = reply_of(response)
+            if not should_observe(reply):
+                return ExtendedModelResponse(model_response=response)
+            decision = await self.guard.aobserve(
+                thread_id, reply, user_text=last_user_text(request.messages), attempt=attempt
+            )
+            self._emit(decision)
+            if decision.action != "retry":
+                return self._extended(response, await self._bridge.arecord(decision))
+            attempt, record = attempt + 1, None
+
+    # ------------------------------------------------------------------ machinery
+
+    def _thread_id(self) -> str:
+        return current_thread_id(self.default_thread_id)
+
+    def _record_of(self, request: ModelRequest[Any]) -> Any:
+        state: Any = request.state
+        records = state.get(STATE_KEY) if isinstance(state, Mapping) else None
+        return records.get(self._name) if isinstance(records, Mapping) else None
+
+    def _probe(self, system: Any) -> SystemProbe | None:
+        if self.on_replaced == "ignore":
+            return None
+        return SystemProbe(text_of(system.content), where=self._name, raise_error=self.on_replaced == "raise")
+
+    def _request(
+        self, request: ModelRequest[Any], system: Any, messages: list[BaseMessage], probe: SystemProbe | None
+    ) -> ModelRequest[Any]:
+        model = instrument(request.model, probe, buffer=self.stream == "buffer")
+        return request.override(
+            system_message=system, messages=cast("list[AnyMessage]", messages), model=model
+        )
+
+    def _check_probe(self, probe: SystemProbe | None) -> None:
+        if probe is None or probe.problem is None:
+            return
+        self.replaced_calls += 1
+        if not self._warned:
+            self._warned = True
+            logger.warning("%s", probe.problem)
+
+    def _emit(self, decision: Decision) -> None:
+        if self.on_decision is not None:
+            try:
+                self.on_decision(decision)
+            except Exception:  # a metrics hook must never break the agent
+                logger.exception("%s: on_decision raised", self._name)
+
+    def _extended(self, response: ModelResponse[Any], record: dict[str, Any]) -> ExtendedModelResponse[Any]:
+        return ExtendedModelResponse(
+            model_response=response, command=Command(update={STATE_KEY: {self._name: record}})
+        )
