@@ -25,7 +25,6 @@ FORMAL_MIN = 0.02
 CASUAL_MAX = 0.96
 MIN_WORDS = 5
 
-_WORD = re.compile(r"[A-Za-z']+")
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
@@ -54,7 +53,7 @@ class EnglishFormality(Detector):
             latin = sum(1 for c in text if c.isascii() and c.isalpha())
             if latin < 0.9 * sum(1 for c in text if c.isalpha()):
                 return []
-        if len(_WORD.findall(text)) < MIN_WORDS:
+        if len(text.split(None, MIN_WORDS)) < MIN_WORDS:
             return []
         score = formality(text, "en")
         tone = self.rules.voice.tone
