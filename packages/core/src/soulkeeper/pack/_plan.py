@@ -1,6 +1,6 @@
 """Preparation: a soul split into tiers, files and prioritised sections, each counted once.
 
-A :class:`Prepared` plan depends on the soul's content, the tiers, the priorities and the tokenizer,
+A :class:`Plan` depends on the soul's content, the tiers, the priorities and the tokenizer,
 never on the budget, so it is cached and reused when the same soul is packed for another budget.
 """
 
@@ -26,24 +26,20 @@ DEMOTED_CLASS = ANECDOTES
 file: SOUL.md's stories come after STYLE.md and AGENTS.md, before README.md."""
 
 _ROLES = frozenset(get_args(FileRole))
-# workspace and runtime files of the Soul Spec tooling: never persona content
 # the order files appear in within a tier of the packed text (the order a reader expects)
-_OUTPUT_ORDER = {
-    role: i
-    for i, role in enumerate(
-        (
-            "identity",
-            "soul",
-            "rules",
-            "style",
-            "agents",
-            "good_examples",
-            "bad_examples",
-            "readme",
-            "heartbeat",
-        )
-    )
-}
+_NATURAL = (
+    "identity",
+    "soul",
+    "rules",
+    "style",
+    "agents",
+    "good_examples",
+    "bad_examples",
+    "readme",
+    "heartbeat",
+)
+_OUTPUT_ORDER = {role: i for i, role in enumerate(_NATURAL)}
+# workspace and runtime files of the Soul Spec tooling: never persona content
 _NOT_OTHER = ("USER.md", "MEMORY.md", "TOOLS.md", "BOOTSTRAP.md", "memory/*", "hooks/*")
 
 
