@@ -179,3 +179,18 @@ async def test_decision_carries_the_new_state() -> None:
     assert decision.to_dict()["pending_reanchor"] is True
     await guard.aforget("s")
     assert await guard.astate("s") is None
+
+
+def test_tier_one_must_fit_before_anything_is_opened(tmp_path: Path) -> None:
+    """A context window too small for identity and hard rules fails loudly before the store is created;
+    with fallback=True the guard serves the one-line identity instead."""
+    from soulkeeper.errors import BudgetExceededError
+
+    db = tmp_path / "never.db"
+    with pytest.raises(BudgetExceededError):
+        PersonaGuard(mati(), store=f"sqlite:///{db}", context_window=1700)
+    assert not db.exists()
+    guard = PersonaGuard(mati(), store="memory://", context_window=1700, fallback=True)
+    out = guard.prepare("t", [{"role": "user", "content": "hi"}])
+    assert "Mati" in out[0].content
+    assert guard.packed().fallback

@@ -17,6 +17,7 @@ from typing import Any, Self
 import pluggy
 
 from soulkeeper.drift import DriftDetector, DriftReport
+from soulkeeper.errors import IntegrityError
 from soulkeeper.guard._blocks import examples_block, reminder_block
 from soulkeeper.guard._compact import (
     Summarizer,
@@ -103,16 +104,12 @@ class PersonaGuard:
         elif expect_digest is not None or verify_key is not None:
             if soul.root is None:
                 if expect_digest is not None and soul.digest != expect_digest:
-                    from soulkeeper.errors import IntegrityError
-
                     raise IntegrityError(
                         f"persona {soul.name}: digest {soul.digest} != expected {expect_digest}"
                     )
             else:
                 checked = load_soul(soul.root, expect_digest=expect_digest, verify_key=verify_key)
                 if checked.digest != soul.digest:
-                    from soulkeeper.errors import IntegrityError
-
                     raise IntegrityError(f"{soul.root}: the files on disk differ from the loaded persona")
         if context_window is not None and context_window <= 0:
             raise ValueError(f"context_window must be a positive number of tokens, got {context_window!r}")
@@ -131,18 +128,18 @@ class PersonaGuard:
         self._soul = soul
         self._detector = detector
         self._custom_detector = detector is not None
-        self._owns_store = not isinstance(store, CheckpointStore)
-        self.store: CheckpointStore = open_store(store if store is not None else default_store_url())
-        self._link = StoreLink(
-            self.store, fail_closed=self.policy.fail_closed_store, retry_after=self.policy.store_retry_after
-        )
         self._events = Events(plugin_manager)
         self._threads = ThreadTable(max_threads=MAX_THREADS, exemplars=self.policy.exemplars)
         self._packs: OrderedDict[tuple[str, int | None], PackResult] = OrderedDict()
         self._persona_texts: tuple[str, ...] = ()  # replaced whole, never mutated: safe to read unlocked
         self._counts: dict[tuple[str, int, int], int] = {}
         self._cache_lock = threading.Lock()
-        self._pack(soul, None)  # fail fast: tier 1 must fit (BudgetExceededError otherwise)
+        self._pack(soul, None)  # fail fast, before opening anything: tier 1 must fit the budget
+        self._owns_store = not isinstance(store, CheckpointStore)
+        self.store: CheckpointStore = open_store(store if store is not None else default_store_url())
+        self._link = StoreLink(
+            self.store, fail_closed=self.policy.fail_closed_store, retry_after=self.policy.store_retry_after
+        )
 
     # ------------------------------------------------------------------ public properties
 
