@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 
 from soulkeeper.tokens._protocol import TokenizerBase
-from soulkeeper.tokens._rates import CONSERVATIVE, RATES
+from soulkeeper.tokens._rates import CONSERVATIVE_SCALE, RATES
 from soulkeeper.tokens._scripts import CLASSES, script_counts
 from soulkeeper.tokens._templates import template_for_family
 
@@ -32,36 +32,53 @@ _ALIASES = {
 }
 
 
-class EstimateTokenizer(TokenizerBase):
-    """Estimates tokens as ``ceil(sum(rate[class] * characters[class]))`` in one pass over the text.
+def _scaled(rate: float, scale: float) -> float:
+    """A rate scaled up for the conservative estimate; negative corrections stay as fitted."""
+    return rate * scale if rate > 0 else rate
 
-    ``EstimateTokenizer()`` is the conservative estimate for unknown models (it does not undercount any
-    tokenizer soulkeeper was calibrated against); ``EstimateTokenizer("qwen2")`` uses the rates fitted
-    for that family. Custom ``rates`` (tokens per character by class name, see ``CLASSES``) override both.
+
+class EstimateTokenizer(TokenizerBase):
+    """Estimates tokens from the characters per script class, counted in one pass over the text.
+
+    ``EstimateTokenizer("qwen2")`` uses the rates fitted for that family:
+    ``ceil(sum(rate[class] * characters[class]))``. ``EstimateTokenizer()`` is the conservative estimate
+    for unknown models: the largest of every family's estimate for the text, with each class's rate
+    scaled up (fitted so that it does not undercount any tokenizer soulkeeper was calibrated against).
+    Custom ``rates`` (tokens per character by class name, see ``CLASSES``; missing classes take the
+    largest given rate) replace the family's.
     """
 
     __slots__ = ("_weights", "family", "rates")
 
     def __init__(self, family: str | None = None, *, rates: Mapping[str, float] | None = None) -> None:
         family = _ALIASES.get(family, family) if family else None
-        if rates is None:
-            if family is None:
-                rates = CONSERVATIVE
-            elif family in RATES:
-                rates = RATES[family]
-            else:
-                known = ", ".join(ESTIMATE_FAMILIES)
-                raise ValueError(f"unknown estimate family {family!r}: known families are {known}")
-        unknown = set(rates) - set(CLASSES)
-        if unknown:
-            raise ValueError(f"unknown script classes in rates: {', '.join(sorted(unknown))}")
+        if family is not None and family not in RATES and rates is None:
+            known = ", ".join(ESTIMATE_FAMILIES)
+            raise ValueError(f"unknown estimate family {family!r}: known families are {known}")
+        if rates is not None:
+            tables = [dict(rates)]
+        elif family is not None:
+            tables = [RATES[family]]
+        else:
+            tables = [RATES[name] for name in ESTIMATE_FAMILIES]
+        for table in tables:
+            unknown = set(table) - set(CLASSES)
+            if unknown:
+                raise ValueError(f"unknown script classes in rates: {', '.join(sorted(unknown))}")
         super().__init__(f"estimate:{family}" if family else "estimate", template=template_for_family(family))
         self.family = family
-        self.rates = dict(rates)
-        fallback = max(self.rates.values(), default=1.0)
-        self._weights = tuple(float(self.rates.get(name, fallback)) for name in CLASSES)
+        scale = CONSERVATIVE_SCALE if len(tables) > 1 else {}
+        self.rates = tables[0] if len(tables) == 1 else {}
+        self._weights = tuple(
+            tuple(
+                _scaled(float(table.get(name, max(table.values(), default=1.0))), scale.get(name, 1.0))
+                for name in CLASSES
+            )
+            for table in tables
+        )
 
     def count(self, text: str) -> int:
         """Estimated content tokens of ``text`` (never negative; ``0`` for the empty string)."""
-        total = sum(w * n for w, n in zip(self._weights, script_counts(text), strict=True))
+        counts = script_counts(text)
+        total = max(sum(w * n for w, n in zip(weights, counts, strict=True)) for weights in self._weights)
         return math.ceil(total - 1e-9) if total > 0 else 0

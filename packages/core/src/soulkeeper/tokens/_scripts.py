@@ -14,18 +14,22 @@ __all__ = ["CLASSES", "class_of", "script_counts"]
 CLASSES: tuple[str, ...] = (
     "hangul",  # Hangul syllables U+AC00–D7A3
     "jamo",  # Hangul Jamo, compatibility Jamo (ㅋㅋ ㅠㅠ), Jamo extensions, half-width Hangul
-    "kana",  # hiragana, katakana, katakana extensions, half-width katakana, kana supplements
+    "hiragana",  # hiragana and kana supplements
+    "katakana",  # katakana, phonetic extensions, half-width katakana
     "han",  # CJK ideographs: unified, extensions A–H, compatibility ideographs, radicals
     "cjk_punct",  # CJK symbols and punctuation, full-width forms, enclosed CJK, vertical/small forms
     "emoji",  # pictographs, dingbats, symbols, regional indicators, ZWJ, variation selectors, tags
-    "latin",  # ASCII letters
+    "lower",  # ASCII lower-case letters
+    "upper",  # ASCII capitals
     "digit",  # ASCII digits
     "space",  # ASCII spaces and tabs (and other ASCII whitespace except newline)
     "newline",  # line feed
-    "punct",  # ASCII punctuation, symbols and control characters
+    "punct",  # ASCII sentence punctuation: . , ; : ! ? ' " ( )
+    "symbol",  # other ASCII symbols (markdown # * - _ ` > |, / @ & …) and control characters
     "latin_ext",  # accented and extended Latin letters (é, ß, ệ), Greek and Cyrillic
     "gen_punct",  # Latin-1 and general punctuation: non-breaking space, ’ “ ” — … •, currency, arrows
     "other",  # every other script (Arabic, Devanagari, Thai …) and unassigned code points
+    "blank_line",  # not a character class: each "\n\n" (its rate corrects the newline rate for blank lines)
 )
 
 # (first code point, class) — a code point belongs to the last range starting at or before it.
@@ -47,11 +51,12 @@ _RANGES: tuple[tuple[int, str], ...] = (
     (0x2C00, "other"),
     (0x2E80, "han"),  # CJK and Kangxi radicals, ideographic description
     (0x3000, "cjk_punct"),  # CJK symbols and punctuation (、。「」)
-    (0x3040, "kana"),  # hiragana, katakana
+    (0x3040, "hiragana"),
+    (0x30A0, "katakana"),
     (0x3100, "cjk_punct"),  # bopomofo
     (0x3130, "jamo"),  # Hangul compatibility Jamo
     (0x3190, "cjk_punct"),  # kanbun, bopomofo extended, CJK strokes
-    (0x31F0, "kana"),  # katakana phonetic extensions
+    (0x31F0, "katakana"),  # katakana phonetic extensions
     (0x3200, "cjk_punct"),  # enclosed CJK letters, CJK compatibility
     (0x3400, "han"),  # extension A, unified ideographs
     (0xA000, "other"),
@@ -69,11 +74,11 @@ _RANGES: tuple[tuple[int, str], ...] = (
     (0xFE30, "cjk_punct"),  # CJK compatibility forms, small form variants
     (0xFE70, "other"),
     (0xFF00, "cjk_punct"),  # full-width ASCII and half-width CJK punctuation
-    (0xFF66, "kana"),  # half-width katakana
+    (0xFF66, "katakana"),  # half-width katakana
     (0xFFA0, "jamo"),  # half-width Hangul
     (0xFFE0, "cjk_punct"),  # full-width signs
     (0xFFF0, "other"),
-    (0x1B000, "kana"),  # kana supplement and extensions
+    (0x1B000, "hiragana"),  # kana supplement and extensions
     (0x1B170, "other"),
     (0x1F000, "emoji"),  # mahjong, cards, enclosed supplements, regional indicators, pictographs
     (0x1FB00, "other"),
@@ -84,10 +89,11 @@ _RANGES: tuple[tuple[int, str], ...] = (
 )
 _STARTS = [start for start, _ in _RANGES]
 _ASCII_NAMES = {"\n": "newline", "\t": "space", "\r": "space", "\x0b": "space", "\x0c": "space", " ": "space"}
+_PROSE = frozenset(".,;:!?'\"()")
 _ZWJ = 0x200D
 # one ASCII letter per class (keeps CPython's ASCII fast path): the translation is counted per class
-_MARK = {name: chr(0x41 + i) for i, name in enumerate(CLASSES)}
-_MARKS = tuple(_MARK[name] for name in CLASSES)
+_MARK = {name: chr(0x41 + i) for i, name in enumerate(CLASSES[:-1])}
+_MARKS = (*(_MARK[name] for name in CLASSES[:-1]), "\0")  # blank_line is counted apart
 
 
 def class_of(char: str) -> str:
@@ -97,8 +103,10 @@ def class_of(char: str) -> str:
         if char in _ASCII_NAMES:
             return _ASCII_NAMES[char]
         if char.isalpha():
-            return "latin"
-        return "digit" if char.isdigit() else "punct"
+            return "upper" if char.isupper() else "lower"
+        if char.isdigit():
+            return "digit"
+        return "punct" if char in _PROSE else "symbol"
     if code == _ZWJ:
         return "emoji"
     return _RANGES[bisect_right(_STARTS, code) - 1][1]
@@ -118,13 +126,13 @@ _TABLE = _Table()
 # pure-ASCII text (most English persona files) is counted with C-level bytes.translate deletions
 _ASCII_DELETE = {
     name: bytes(c for c in range(0x80) if class_of(chr(c)) != name)
-    for name in ("latin", "digit", "space", "newline", "punct")
+    for name in ("lower", "upper", "digit", "space", "newline", "punct", "symbol")
 }
 _ASCII_INDEX = tuple((CLASSES.index(name), keep) for name, keep in _ASCII_DELETE.items())
 
 
 def script_counts(text: str) -> tuple[int, ...]:
-    """Characters of ``text`` per class, in the order of :data:`CLASSES`."""
+    """Characters of ``text`` per class, in the order of :data:`CLASSES` (the last: ``"\\n\\n"`` pairs)."""
     if not text:
         return (0,) * len(CLASSES)
     if text.isascii():
@@ -132,6 +140,8 @@ def script_counts(text: str) -> tuple[int, ...]:
         counts = [0] * len(CLASSES)
         for index, delete in _ASCII_INDEX:
             counts[index] = len(data.translate(None, delete))
-        return tuple(counts)
-    marked = text.translate(_TABLE)
-    return tuple(marked.count(mark) for mark in _MARKS)
+    else:
+        marked = text.translate(_TABLE)
+        counts = [marked.count(mark) for mark in _MARKS]
+    counts[-1] = text.count("\n\n")
+    return tuple(counts)

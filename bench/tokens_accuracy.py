@@ -1,0 +1,144 @@
+"""Accuracy of soulkeeper's token estimates against the real tokenizers in ../shared/data.
+
+    uv run python bench/tokens_accuracy.py
+
+Documents are 25-line chunks of ../shared/data/text/{ko,ja,zh,en}.txt (and of eight more languages);
+odd-numbered documents were held out when bench/tokens_fit.py fitted the rates. "md" is every markdown
+file of the real Soul Spec packages in ../shared/data/souls (never used for fitting). Prints markdown tables:
+per family x language, the mean absolute percentage error and the signed bias (− = undercount) of the
+calibrated estimate on held-out and on training documents, next to the common "CJK 0.75 / other 0.25"
+estimate; then the worst undercount of the conservative ``estimate`` on every document.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Sequence
+
+from soulkeeper.tokens import CLASSES, get_tokenizer
+from tokens_common import (
+    CORE_LANGS,
+    EXTRA_LANGS,
+    Doc,
+    available_families,
+    core_docs,
+    extra_docs,
+    persona_docs,
+    true_count,
+)
+
+_CJK = {CLASSES.index(name) for name in ("hangul", "jamo", "hiragana", "katakana", "han", "cjk_punct")}
+
+
+def naive(doc: Doc) -> int:
+    """The common estimate: 0.75 per Hangul/kana/CJK character and 0.25 for every other, rounded up."""
+    cjk = sum(n for i, n in enumerate(doc.counts) if i in _CJK)
+    return math.ceil(0.75 * cjk + 0.25 * (sum(doc.counts) - cjk))
+
+
+def errors(family: str, docs: Sequence[Doc], estimate: Callable[[Doc], int]) -> tuple[float, float]:
+    """(MAPE %, mean signed error %) of ``estimate`` against the family's real counts."""
+    signed = [
+        100.0 * (estimate(d) - true_count(family, d.text)) / true_count(family, d.text)
+        for d in docs
+        if true_count(family, d.text)
+    ]
+    if not signed:
+        return math.nan, math.nan
+    return statistics.fmean(abs(e) for e in signed), statistics.fmean(signed)
+
+
+def cell(mape: float, bias: float) -> str:
+    return "–" if math.isnan(mape) else f"{mape:.1f} ({bias:+.1f})"
+
+
+def family_table(families: list[str], docs: Sequence[Doc], langs: Sequence[str]) -> list[str]:
+    lines = [
+        "| tokenizer | estimate | " + " | ".join(langs) + " |",
+        "|---|---|" + "---|" * len(langs),
+    ]
+    for family in families:
+        fitted = get_tokenizer(f"estimate:{family}")
+
+        def calibrated(d: Doc, fitted: object = fitted) -> int:
+            return fitted.count(d.text)  # type: ignore[attr-defined, no-any-return]
+
+        rows = (
+            ("calibrated, held out", calibrated, True),
+            ("calibrated, training", calibrated, False),
+            ("CJK 0.75 / other 0.25", naive, True),
+        )
+        for label, estimate, held_out in rows:
+            cells = [
+                cell(
+                    *errors(
+                        family,
+                        [d for d in docs if d.lang == lang and (d.held_out == held_out or lang == "md")],
+                        estimate,
+                    )
+                )
+                if held_out or lang != "md"
+                else "–"
+                for lang in langs
+            ]
+            lines.append(f"| {family} | {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def conservative_table(families: list[str]) -> list[str]:
+    generic = get_tokenizer("estimate")
+    groups = {
+        "ko/ja/zh/en held out": [d for d in core_docs() if d.held_out],
+        "ko/ja/zh/en all": list(core_docs()),
+        "8 more languages, all": list(extra_docs()),
+        "persona markdown files": list(persona_docs()),
+    }
+    lines = [
+        "| tokenizer | " + " | ".join(groups) + " |",
+        "|---|" + "---|" * len(groups),
+    ]
+    for family in families:
+        cells = []
+        for docs in groups.values():
+            ratios = [generic.count(d.text) / true_count(family, d.text) - 1 for d in docs if d.text]
+            cells.append(f"{100 * min(ratios):+.1f} / {100 * statistics.fmean(ratios):+.1f}")
+        lines.append(f"| {family} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def speed_table() -> list[str]:
+    sample = {lang: "\n".join(d.text for d in core_docs() if d.lang == lang)[:20_000] for lang in CORE_LANGS}
+    specs = ["estimate", "estimate:qwen2", "tiktoken:o200k_base"]
+    lines = ["| tokenizer | " + " | ".join(f"{lang} (µs / 20k chars)" for lang in CORE_LANGS) + " |"]
+    lines.append("|---|" + "---|" * len(CORE_LANGS))
+    for spec in specs:
+        tok = get_tokenizer(spec)
+        cells = []
+        for lang in CORE_LANGS:
+            runs = []
+            for _ in range(15):
+                start = time.perf_counter()
+                tok.count(sample[lang])
+                runs.append(time.perf_counter() - start)
+            cells.append(f"{1e6 * statistics.median(runs):.0f}")
+        lines.append(f"| {spec} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def main() -> int:
+    families = available_families()
+    print("### Calibrated estimates: MAPE % (signed bias %) on 25-line documents\n")
+    print("\n".join(family_table(families, [*core_docs(), *persona_docs()], [*CORE_LANGS, "md"])))
+    print("\n### Calibrated estimates on eight more languages (formal chat references)\n")
+    print("\n".join(family_table(families, extra_docs(), EXTRA_LANGS)))
+    print("\n### Conservative `estimate`: worst / mean error % per document (− = undercount)\n")
+    print("\n".join(conservative_table(families)))
+    print("\n### Counting speed (median)\n")
+    print("\n".join(speed_table()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Shared loading for the token-estimate benchmarks: real tokenizers, real documents, cached counts.
+
+Reads ../shared/data in place (never copied): text/{ko,ja,zh,en}.txt cut into 25-line documents,
+the formal CoCoA-MT / IWSLT23 references of eight more languages, the Soul Spec persona markdown files,
+and the real tokenizers (tiktoken cache + Hugging Face tokenizer.json files).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(DATA / "tokenizers" / "tiktoken-cache"))
+sys.path.insert(0, str(ROOT / "packages" / "core" / "src"))
+
+from soulkeeper.tokens import get_tokenizer, script_counts  # noqa: E402
+
+CORE_LANGS = ("ko", "ja", "zh", "en")
+EXTRA_LANGS = ("de", "es", "fr", "it", "nl", "pt", "hi", "vi")
+CHUNK_LINES = 25
+
+# family -> spec of the real tokenizer in the shared data
+REAL: dict[str, str] = {
+    "cl100k": "tiktoken:cl100k_base",
+    "o200k": "tiktoken:o200k_base",
+    "qwen2": f"hf:{DATA / 'tokenizers' / 'hf' / 'qwen2_5'}",
+    "llama3": f"hf:{DATA / 'tokenizers' / 'hf' / 'llama3_1'}",
+    "gemma3": f"hf:{DATA / 'tokenizers' / 'hf' / 'gemma3'}",
+    "mistral_v3": f"hf:{DATA / 'tokenizers' / 'hf' / 'mistral_v3'}",
+    "deepseek_v3": f"hf:{DATA / 'tokenizers' / 'hf' / 'deepseek_v3'}",
+}
+
+# a fixed sample of common emoji (faces, hands, hearts, symbols, a ZWJ sequence, a flag) as written
+EMOJI = [
+    "😀",
+    "😂",
+    "🥹",
+    "😊",
+    "😍",
+    "🤔",
+    "😅",
+    "😭",
+    "😡",
+    "🙏",
+    "👍",
+    "👏",
+    "🙌",
+    "💪",
+    "👋",
+    "❤️",
+    "💙",
+    "💔",
+    "✨",
+    "🔥",
+    "⭐",
+    "🌟",
+    "✅",
+    "❌",
+    "⚠️",
+    "💡",
+    "📌",
+    "📝",
+    "🚀",
+    "🎉",
+    "🎯",
+    "🤖",
+    "👀",
+    "💬",
+    "🧠",
+    "☀️",
+    "🌙",
+    "☕",
+    "🍀",
+    "🌸",
+    "🐶",
+    "🐱",
+    "👨\u200d💻",
+    "👩\u200d🔬",
+    "🏳️\u200d🌈",
+    "🇰🇷",
+    "🇯🇵",
+    "⏰",
+    "⌛",
+    "✏️",
+    "📚",
+    "🔒",
+    "🔑",
+    "💯",
+    "🙂",
+    "😉",
+    "😢",
+    "🤗",
+    "🫶",
+    "🥰",
+]
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One document: its language, index within the language, text and per-class character counts."""
+
+    lang: str
+    index: int
+    text: str
+    counts: tuple[int, ...]
+
+    @property
+    def held_out(self) -> bool:
+        """Odd documents are held out from fitting."""
+        return self.index % 2 == 1
+
+
+def _chunks(lang: str, lines: list[str]) -> list[Doc]:
+    docs = []
+    for start in range(0, len(lines) - CHUNK_LINES + 1, CHUNK_LINES):
+        text = "\n".join(lines[start : start + CHUNK_LINES])
+        docs.append(Doc(lang, start // CHUNK_LINES, text, script_counts(text)))
+    return docs
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@cache
+def core_docs() -> tuple[Doc, ...]:
+    """25-line documents of text/{ko,ja,zh,en}.txt (60 per language)."""
+    return tuple(doc for lang in CORE_LANGS for doc in _chunks(lang, _lines(DATA / "text" / f"{lang}.txt")))
+
+
+@cache
+def extra_docs() -> tuple[Doc, ...]:
+    """25-line documents of the formal references of eight more languages (16 per language)."""
+    docs: list[Doc] = []
+    for lang in EXTRA_LANGS:
+        folder = next((DATA / "drift" / "multilingual").glob(f"*-en-{lang}"))
+        lines: list[str] = []
+        for genre in ("telephony", "topical_chat"):
+            lines += _lines(next(folder.glob(f"formality-control.train.{genre}.en-*.formal.{lang}")))
+        docs += _chunks(lang, lines)
+    return tuple(docs)
+
+
+@cache
+def persona_docs() -> tuple[Doc, ...]:
+    """Every markdown file of the real Soul Spec packages, one document each."""
+    docs = []
+    for index, path in enumerate(sorted((DATA / "souls").glob("*/*.md"))):
+        text = path.read_text(encoding="utf-8")
+        docs.append(Doc("md", index, text, script_counts(text)))
+    return tuple(docs)
+
+
+@cache
+def real_counter(family: str) -> Callable[[str], int]:
+    """The exact counting function of a family's real tokenizer."""
+    return get_tokenizer(REAL[family]).count
+
+
+_COUNTS: dict[tuple[str, str], int] = {}
+
+
+def true_count(family: str, text: str) -> int:
+    """Exact tokens of ``text`` under ``family`` (memoised)."""
+    key = (family, text)
+    if key not in _COUNTS:
+        _COUNTS[key] = real_counter(family)(text)
+    return _COUNTS[key]
+
+
+def available_families() -> list[str]:
+    """Families whose real tokenizer is present in the shared data."""
+    found = []
+    for family, spec in REAL.items():
+        path = spec.partition(":")[2]
+        if spec.startswith("hf:") and not Path(path).exists():
+            continue
+        found.append(family)
+    return found
