@@ -66,3 +66,34 @@ def test_otel_spans_are_optional() -> None:
     pytest.importorskip("opentelemetry")
     guard = PersonaGuard(mati(), store="memory://")
     assert guard.observe("t", CLEAN).action == "ok"
+
+
+def test_otel_span_carries_decision_and_scores() -> None:
+    """With a tracer provider installed, observe records a span with the decision and scores."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("opentelemetry")
+    here = Path(__file__).parent
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(here / "_guard_otel_probe.py"),
+            str(here.parents[1] / "examples" / "souls" / "mati"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    spans = json.loads(proc.stdout)
+    observe = [s for s in spans if s["name"] == "soulkeeper.observe"]
+    assert len(observe) == 1
+    attrs = observe[0]["attributes"]
+    assert attrs["soulkeeper.thread_id"] == "otel"
+    assert attrs["soulkeeper.action"] in ("reinject", "restore")
+    assert attrs["soulkeeper.score"] > 0
+    assert "voice.prohibited.emoji" in attrs["soulkeeper.rules"]

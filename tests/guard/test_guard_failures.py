@@ -142,3 +142,25 @@ def test_any_response_is_observed_and_persona_stays(responses: list[object]) -> 
     assert out[0].role == "system"
     assert out[0].content.startswith(identity.text)
     assert all(m.role != "system" for m in out[1:])
+
+
+async def test_async_redis_outage_and_catch_up(redis_server: RedisServer) -> None:
+    """The async path reports the outage the same way and catches up when Redis is back."""
+    policy = Policy(checkpoint_every=2, store_retry_after=0.0)
+    guard = PersonaGuard(mati(), store=redis_server.url, context_window=8192, policy=policy)
+    try:
+        assert (await guard.aobserve("a", CLEAN)).store_error is None
+        redis_server.stop()
+        down = await guard.aobserve("a", CLEAN)
+        assert down.store_error
+        assert down.checkpoint is not None
+        assert down.turn == 2
+        out = await guard.aprepare("a", [{"role": "user", "content": "x"}])
+        assert out[0].content.startswith(guard.packed().text)
+        redis_server.start()
+        back = await guard.aobserve("a", CLEAN)
+        assert back.store_error is None
+        assert back.turn == 3
+        assert 2 in [cp.turn for cp in await guard.store.alist("a")]
+    finally:
+        await guard.aclose()
