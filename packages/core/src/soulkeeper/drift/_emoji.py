@@ -65,7 +65,34 @@ EMOJI_RE = re.compile(
 
 #: Every code point that can start or belong to an emoji; a cheap prefilter.
 _CANDIDATES = frozenset(_expand(data.EMOJI) | {0x20E3})
-_CANDIDATE_RE = re.compile(_cls(sorted((c, c) for c in _CANDIDATES - _KEYCAP_BASES)) + "|\u20e3")
+_CANDIDATE_CODES = frozenset(_CANDIDATES - _KEYCAP_BASES)
+# a coarse superset with few ranges (cheap for the regex engine to scan); exact membership is checked after
+_COARSE_RE = re.compile("[\u00a9\u00ae\u203c-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]")
+
+
+def find_emoji_spans(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` character offsets of each emoji that :func:`find_emoji` finds."""
+    if text.isascii():
+        return []
+    spans: list[tuple[int, int]] = []
+    done = 0
+    # try the full grammar only where a candidate character stands, not at every position
+    for cand in _COARSE_RE.finditer(text):
+        start = cand.start()
+        if start < done or ord(text[start]) not in _CANDIDATE_CODES:
+            continue
+        if text[start] == "\u20e3":  # a keycap: back up to its base ("1", "1\ufe0f")
+            base = start - 1
+            if base >= done and text[base] == "\ufe0f":
+                base -= 1
+            if base < done or text[base] not in "0123456789#*":
+                continue
+            start = base
+        match = EMOJI_RE.match(text, start)
+        if match is not None:
+            spans.append(match.span())
+            done = match.end()
+    return spans
 
 
 def find_emoji(text: str) -> list[str]:
@@ -74,16 +101,9 @@ def find_emoji(text: str) -> list[str]:
     ``"Done ✅ 👍🏽 🇰🇷 1️⃣ © ™ ♥"`` gives ``["✅", "👍🏽", "🇰🇷", "1️⃣"]``: ©, ™ and the text-style heart ♥
     are not emoji unless followed by the emoji selector U+FE0F (``"♥️"`` is one). Unicode 17.0 data.
     """
-    if text.isascii() or _CANDIDATE_RE.search(text) is None:
+    if text.isascii():
         return []
-    return EMOJI_RE.findall(text)
-
-
-def find_emoji_spans(text: str) -> list[tuple[int, int]]:
-    """Return the ``(start, end)`` character offsets of each emoji that :func:`find_emoji` finds."""
-    if text.isascii() or _CANDIDATE_RE.search(text) is None:
-        return []
-    return [m.span() for m in EMOJI_RE.finditer(text)]
+    return [text[a:b] for a, b in find_emoji_spans(text)]
 
 
 # ------------------------------------------------------------------------------------------- emoticons

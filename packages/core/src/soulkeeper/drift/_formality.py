@@ -58,11 +58,17 @@ _DELETE_DIGITS = str.maketrans("", "", _DIGITS)
 
 # Per-word facts, computed once per distinct word and cached: (contraction, first person, second
 # person, slang, connective, article-like, preposition, Latinate, longer than 7 letters, length).
-_WORD_FACTS: dict[str, tuple[int, ...]] = {}
+_WORD_FACTS: dict[str, int] = {}
 _WORD_FACTS_MAX = 50_000
+_FIELDS = 10
+_BITS = 24  # each fact is a 24-bit field of one integer, so a text's facts add up in one C-level sum
+_MASK = (1 << _BITS) - 1
+_MAX_CHARS = (
+    100_000  # longer texts are judged on their first 100,000 characters (keeps fields from overflowing)
+)
 
 
-def _word_facts(word: str) -> tuple[int, ...]:
+def _word_facts(word: str) -> int:
     facts = (
         int(word.endswith(_CONTRACTION_TAILS) or word in _CONTRACTION_HEADS),
         int(word in _FIRST),
@@ -75,10 +81,11 @@ def _word_facts(word: str) -> tuple[int, ...]:
         int(len(word) > 7),
         len(word),
     )
+    code = sum(f << (_BITS * i) for i, f in enumerate(facts))
     if len(_WORD_FACTS) >= _WORD_FACTS_MAX:
         _WORD_FACTS.clear()  # bounded memory; refills from the words actually seen
-    _WORD_FACTS[word] = facts
-    return facts
+    _WORD_FACTS[word] = code
+    return code
 
 
 #: Feature names, in the order of :data:`WEIGHTS`.
@@ -108,30 +115,30 @@ FEATURES: tuple[str, ...] = (
 )
 
 #: Fitted by bench/drift_fit_formality.py on SQUINKY (see docs/drift-signals.md); intercept first.
-INTERCEPT = -10.722532359819114
+INTERCEPT = -10.705085453941855
 WEIGHTS: tuple[float, ...] = (
-    -26.388686884891527,  # contractions
-    -22.84265342711198,  # first_person
-    -15.625319646615168,  # second_person
-    -3.3677886267611297,  # lowercase_i
-    -29.881522608562133,  # slang
-    9.050124605281338,  # connectives
-    6.4303124748332285,  # latinate
-    2.872690226226587,  # long_words
-    0.9988438664998358,  # mean_word_length
-    2.4671439026547413,  # capitalised
-    0.8966034912015832,  # all_caps
-    1.2459982807360488,  # digits
-    3.536166825641619,  # articles
-    3.876570961528563,  # prepositions
-    3.149262299098985,  # commas
-    -4.896256459314836,  # exclamations
-    -3.7594429242610072,  # questions
-    -1.880277719819126,  # repeats
-    -5.707752442342689,  # emoticons
-    -1.2357077802046583,  # lowercase_start
-    -2.4717717490201996,  # no_final_punctuation
-    1.7700240420372155,  # words_per_sentence
+    -26.343502095073934,  # contractions
+    -22.827063380928934,  # first_person
+    -15.621515604688161,  # second_person
+    -3.3683639436520196,  # lowercase_i
+    -29.825496559115873,  # slang
+    9.06042678006168,  # connectives
+    6.4794755408509115,  # latinate
+    2.8261023861728938,  # long_words
+    0.9978813067403489,  # mean_word_length
+    2.4798249506342893,  # capitalised
+    0.9087216001967903,  # all_caps
+    1.2467514489445024,  # digits
+    3.509888856602267,  # articles
+    3.8796177777467244,  # prepositions
+    3.1479563526628462,  # commas
+    -4.875560591387034,  # exclamations
+    -3.7560676527485355,  # questions
+    -1.88032754770474,  # repeats
+    -5.7048501295948,  # emoticons
+    -1.233081273858547,  # lowercase_start
+    -2.4703861953374857,  # no_final_punctuation
+    1.7667415262687782,  # words_per_sentence
 )
 
 
@@ -139,30 +146,32 @@ def formality_features(text: str) -> list[float]:
     """Return the raw feature values of ``text`` in the order of :data:`FEATURES`."""
     if "’" in text:
         text = text.replace("’", "'")
+    if len(text) > _MAX_CHARS:
+        text = text[:_MAX_CHARS]
     tokens = text.split()  # case features; punctuation attached does not matter for them
-    lw = text.lower().translate(_TO_SPACE).split()
+    low = text.lower()
+    if not low.isascii():  # str.translate is fast on ASCII only; non-ASCII letters are rare in English
+        low = low.encode("ascii", "ignore").decode("ascii")
+    lw = low.translate(_TO_SPACE).split()
     nw = len(lw) or 1
     sentences = [s for s in _SENT_RE.findall(text) if not s.isspace()] or [text]
     ns = len(sentences)
-    facts = list(map(_WORD_FACTS.get, lw))
-    if None in facts:
-        facts = [f if f is not None else _word_facts(w) for f, w in zip(facts, lw, strict=True)]
-    if facts:
-        (
-            contractions,
-            first,
-            second,
-            slang,
-            connectives,
-            articles,
-            prepositions,
-            latinate,
-            long_words,
-            letters,
-        ) = map(sum, zip(*facts, strict=True))
-    else:
-        contractions = first = second = slang = connectives = articles = prepositions = latinate = 0
-        long_words = letters = 0
+    codes = list(map(_WORD_FACTS.get, lw))
+    if None in codes:
+        codes = [c if c is not None else _word_facts(w) for c, w in zip(codes, lw, strict=True)]
+    total = sum(codes)  # type: ignore[arg-type]
+    (
+        contractions,
+        first,
+        second,
+        slang,
+        connectives,
+        articles,
+        prepositions,
+        latinate,
+        long_words,
+        letters,
+    ) = ((total >> (_BITS * i)) & _MASK for i in range(_FIELDS))
     lower_start = sum(1 for s in sentences if s.lstrip()[:1].islower())
     no_final = sum(1 for s in sentences if s.rstrip()[-1:] not in _FINAL_PUNCTUATION)
     upper = sum(map(str.isupper, tokens)) - tokens.count("I") - tokens.count("A")

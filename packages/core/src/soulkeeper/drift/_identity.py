@@ -243,18 +243,24 @@ _CJK_TRIGGERS = (
 )  # fmt: skip
 
 
+_CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
+
+
 def _gates(text: str) -> dict[str, bool]:
     """Which pattern groups can match at all, from substring checks that cost far less than a scan."""
     i_am = "I'm" in text or "I am" in text or "I’m" in text
     low = text.lower()
-    names = not _NAME_KEYS.isdisjoint(text.translate(_PUNCTUATION_TO_SPACE).split())
+    ascii_text = text if text.isascii() else text.encode("ascii", "ignore").decode("ascii")
+    names = not _NAME_KEYS.isdisjoint(ascii_text.translate(_PUNCTUATION_TO_SPACE).split())
     return {
         "intro": "name" in low or "call me" in low,
         "model": names,
         "i_am": i_am,
         "ai": i_am or "as a" in low or "being a" in low,
         "names": names,
-        "cjk": not text.isascii() and any(t in text for t in _CJK_TRIGGERS),
+        "cjk": not text.isascii()
+        and _CJK_RE.search(text) is not None
+        and any(t in text for t in _CJK_TRIGGERS),
     }
 
 
@@ -272,6 +278,39 @@ def _self_referential(text: str, start: int, end: int) -> bool:
     return _SELF_EN_RE.search(before) is not None or any(t in sentence for t in _SELF_CJK)
 
 
+_I_AM = ("I'm", "I am", "I’m")
+# patterns that can only start at one of these strings are tried there instead of scanning the text
+_AS = ("As ", "as ")
+_ANCHORS: dict[str, tuple[str, ...]] = {
+    _EN_PATTERNS[2][2].pattern: _I_AM,  # "I'm Mati"
+    _EN_PATTERNS[3][2].pattern: (*_I_AM, *_AS, "Being ", "being "),  # "As an AI language model"
+    _EN_PATTERNS[4][2].pattern: _I_AM,  # "I am ChatGPT, a large language model"
+    _EN_PATTERNS[6][2].pattern: (*_I_AM, *_AS),  # "I'm Google's AI"
+}
+
+
+def _matches(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    anchors = _ANCHORS.get(pattern.pattern)
+    if anchors is None:
+        return list(pattern.finditer(text))
+    positions: set[int] = set()
+    for anchor in anchors:
+        i = text.find(anchor)
+        while i >= 0:
+            positions.add(i)
+            i = text.find(anchor, i + 1)
+    found = []
+    end = 0
+    for pos in sorted(positions):
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m is not None:
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def find_identity_claims(text: str) -> list[IdentityClaim]:
     """Return every self-identification in ``text`` with its kind and character span, in text order."""
     found: list[IdentityClaim] = []
@@ -281,7 +320,7 @@ def find_identity_claims(text: str) -> list[IdentityClaim]:
     for kind, gate, pattern in patterns:
         if not gates[gate]:
             continue  # cheap substring checks rule the pattern out: no regex scan
-        for m in pattern.finditer(text):
+        for m in _matches(text, pattern):
             claim = m.group("claim").strip()
             span = m.span("claim")
             if not claim or span in seen or (kind != "maker" and any(a <= span[0] < b for a, b in seen)):

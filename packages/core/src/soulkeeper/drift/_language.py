@@ -49,6 +49,10 @@ _SCRIPTS: tuple[tuple[str, str, float], ...] = (
     ("ethiopic", "\u1200-\u137f", 1.0),
 )
 _SCRIPT_RE = {name: re.compile(f"[{cls}]") for name, cls, _ in _SCRIPTS}
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+# one scan for every script: runs of letters of one script, named by the group that matched
+_RUNS_RE = re.compile("|".join(f"(?P<{name}>[{cls}]+)" for name, cls, _ in _SCRIPTS))
 _WEIGHT = {name: w for name, _, w in _SCRIPTS}
 
 #: Scripts that name their language outright.
@@ -209,14 +213,15 @@ def _public_predict(detector: Any) -> Any:
 
 def script_counts(text: str) -> dict[str, int]:
     """Return the number of letters of each script in ``text`` (scripts with none are left out)."""
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
+    counts: dict[str, int] = {"latin": ascii_letters} if ascii_letters else {}
     if text.isascii():
-        n = len(_SCRIPT_RE["latin"].findall(text))
-        return {"latin": n} if n else {}
-    counts = {}
-    for name, pattern in _SCRIPT_RE.items():
-        n = len(pattern.findall(text))
-        if n:
-            counts[name] = n
+        return counts
+    # the other letters: one scan over the non-ASCII characters only
+    for run in _RUNS_RE.finditer("".join(_NON_ASCII_RE.findall(text))):
+        name = run.lastgroup
+        assert name is not None
+        counts[name] = counts.get(name, 0) + run.end() - run.start()
     return counts
 
 

@@ -14,6 +14,7 @@ Detectors match words and patterns on normalised text so that tricks do not slip
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -49,6 +50,12 @@ _EMOJI = frozenset(cp for lo, hi in data.EXTENDED_PICTOGRAPHIC for cp in range(l
     cp for lo, hi in data.EMOJI_PRESENTATION for cp in range(lo, hi + 1)
 )
 _ZWJ = 0x200D
+_CONFUSABLE_CHARS = frozenset(CONFUSABLES)
+_CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
+_SPECIAL = frozenset(chr(c) for c in _INVISIBLE) | _CONFUSABLE_CHARS
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_LOOKALIKE_SCRIPTS_RE = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
 
 
 def _is_latin(ch: str) -> bool:
@@ -94,15 +101,44 @@ def _keep_invisible(text: str, i: int) -> bool:
     return False
 
 
+_IDENTITY = tuple(range(8193))
+
+
+def _identity(size: int) -> tuple[int, ...]:
+    """``tuple(range(size))``, sliced from a shared tuple when short enough (much cheaper)."""
+    return _IDENTITY[:size] if size <= len(_IDENTITY) else tuple(range(size))
+
+
 def normalize_with_map(text: str, *, fold_confusables: bool = True) -> NormalizedText:
     """Normalise ``text`` (see :func:`normalize`) and keep the map back to the original offsets."""
-    if text.isascii():
-        return NormalizedText(text, text, tuple(range(len(text) + 1)))
+    n = len(text)
+    if text.isascii() or (_SPECIAL.isdisjoint(text) and unicodedata.is_normalized("NFKC", text)):
+        return NormalizedText(text, text, _identity(n + 1))  # nothing to change (the common case)
     out: list[str] = []
     offsets: list[int] = []
-    n = len(text)
-    i = 0
-    while i < n:
+    done = 0
+    # ASCII stretches are copied whole; only runs of other characters are looked at one by one
+    for run in _NON_ASCII_RE.finditer(text):
+        start, end = run.span()
+        if start > done and unicodedata.combining(text[start]):
+            start -= 1  # a combining mark belongs with the ASCII letter before it
+        if start > done:
+            out.append(text[done:start])
+            offsets.extend(range(done, start))
+        _normalize_run(text, start, end, out, offsets)
+        done = end
+    if done < n:
+        out.append(text[done:])
+        offsets.extend(range(done, n))
+    result = "".join(out)
+    if fold_confusables:
+        result = _fold(result)
+    offsets.append(n)
+    return NormalizedText(result, text, tuple(offsets))
+
+
+def _normalize_run(text: str, i: int, end: int, out: list[str], offsets: list[int]) -> None:
+    while i < end:
         ch = text[i]
         cp = ord(ch)
         if cp in _INVISIBLE and not _keep_invisible(text, i):
@@ -110,7 +146,7 @@ def normalize_with_map(text: str, *, fold_confusables: bool = True) -> Normalize
             continue
         # a cluster: a starter plus following combining marks (and Hangul vowel/final jamo)
         j = i + 1
-        while j < n and (
+        while j < end and (
             unicodedata.combining(text[j]) or "\u1160" <= text[j] <= "\u11ff" or text[j] in "\uff9e\uff9f"
         ):
             j += 1
@@ -119,20 +155,13 @@ def normalize_with_map(text: str, *, fold_confusables: bool = True) -> Normalize
         out.append(norm)
         offsets.extend([i] * len(norm))
         i = j
-    result = "".join(out)
-    if fold_confusables:
-        result = _fold(result)
-    offsets.append(n)
-    return NormalizedText(result, text, tuple(offsets))
 
 
 def _fold(text: str) -> str:
-    if not any(ch in CONFUSABLES for ch in text):
+    if _CONFUSABLE_CHARS.isdisjoint(text):
         return text
-    latin = sum(1 for ch in text if _is_latin(ch))
-    other = sum(1 for ch in text if ch.isalpha() and not _is_latin(ch) and ch.isascii() is False)
-    if latin > other:
-        return "".join(CONFUSABLES.get(ch, ch) for ch in text)
+    if len(_LATIN_RE.findall(text)) > len(_LOOKALIKE_SCRIPTS_RE.findall(text)):
+        return text.translate(_CONFUSABLE_TABLE)
     # fold only words that mix Latin letters with look-alikes
     chars = list(text)
     start = None
