@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def _hypo_guard() -> PersonaGuard:
 @pytest.fixture
 def redis_server(tmp_path: Path) -> RedisServer:
     pytest.importorskip("redis")
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs the redis-server binary to start and stop a private Redis")
     server = RedisServer(tmp_path)
     server.start()
     yield server  # type: ignore[misc]
