@@ -1,0 +1,84 @@
+"""Translation between AutoGen ``LLMMessage`` objects and ``soulkeeper.guard.Message``, and back.
+
+The guard returns the conversation it was given (the very same ``Message`` objects, minus system
+messages and stale reminders) behind one system message, so each returned ``Message`` maps back to the
+AutoGen message it came from by object identity: sources, images, thoughts and function calls survive
+untouched. The only new AutoGen messages are the one ``SystemMessage`` and, with
+``Policy(placement="tail")``, a reminder ``UserMessage``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from autogen_core.models import (
+    AssistantMessage,
+    LLMMessage,
+    SystemMessage,
+    UserMessage,
+)
+from soulkeeper.guard import MARK, Message, ToolCall, text_of
+
+__all__ = ["from_guard", "last_user_text", "to_guard"]
+
+Origin = dict[int, LLMMessage]
+
+
+def _text(content: object) -> str:
+    """The text parts of a message's content (images and function calls carry no persona text)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(part for part in content if isinstance(part, str))
+    return text_of(content)
+
+
+def _convert(message: LLMMessage) -> Message:
+    if isinstance(message, SystemMessage):
+        return Message(role="system", content=message.content)
+    if isinstance(message, UserMessage):
+        return Message(role="user", content=_text(message.content), name=message.source or None)
+    if isinstance(message, AssistantMessage):
+        if isinstance(message.content, str):
+            return Message(role="assistant", content=message.content, name=message.source or None)
+        calls = tuple(ToolCall(id=c.id, name=c.name, arguments=c.arguments) for c in message.content)
+        return Message(role="assistant", content=message.thought or "", tool_calls=calls)
+    results = message.content
+    return Message(
+        role="tool",
+        content="\n".join(r.content for r in results),
+        tool_call_id=results[0].call_id if results else None,
+    )
+
+
+def to_guard(messages: Sequence[LLMMessage]) -> tuple[list[Message], Origin]:
+    """The guard's view of ``messages`` and a map from each ``Message`` (by ``id()``) to its original."""
+    out: list[Message] = []
+    origin: Origin = {}
+    for message in messages:
+        converted = _convert(message)
+        out.append(converted)
+        origin[id(converted)] = message
+    return out, origin
+
+
+def from_guard(prepared: Sequence[Message], origin: Mapping[int, LLMMessage]) -> list[LLMMessage]:
+    """Map the guard's output back: its system message first, then the original AutoGen messages."""
+    out: list[LLMMessage] = []
+    for message in prepared:
+        original = origin.get(id(message))
+        if original is not None:
+            out.append(original)
+        elif message.role == "system":
+            out.append(SystemMessage(content=message.content))
+        else:  # a tail reminder the guard created
+            out.append(UserMessage(content=message.content, source=MARK))
+    return out
+
+
+def last_user_text(messages: Sequence[LLMMessage]) -> str | None:
+    """The latest user message's text (not a reminder the guard placed), for ``observe``."""
+    for message in reversed(messages):
+        if isinstance(message, UserMessage) and message.source != MARK:
+            return _text(message.content)
+    return None
