@@ -57,7 +57,7 @@ def test_scan_reports_violations_and_exits_one_on_drift(tmp_path: Path) -> None:
 def test_scan_json(tmp_path: Path) -> None:
     """--json prints one JSON document with each assistant turn's report and drift score."""
     result = run(MATI, drifting(tmp_path), "--json")
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert data["persona"] == "mati"
     assert data["assistant_turns"] == 3

@@ -69,13 +69,15 @@ _OVERRIDE_EN = (
     # pretending and role play only as a request to the assistant, not "a game where you pretend to be"
     r"|(?:(?<=^)|(?<=[.!?,:;]\s)|please\s+|now\s+|(?:i\s+(?:want|need)|can|could|will)\s+you\s+(?:to\s+)?"
     r"|you\s+(?:must|should|will|have\s+to)\s+)(?:pretend\s+(?:to\s+be|you\s+are|you['’]re|that\s+you\s+are)"
-    r"|role-?play\s+as)"
+    r"|role-?play\s+as|act\s+as\s+(?:an?|if|my|the)(?=\s))"
+    r"|forget\s+(?:everything|all)\s+(?:above|before|you\s+(?:were|have\s+been)\s+told|you\s+know)"
     r"|your\s+new\s+(?:name|identity|persona|role|instructions?)\s+(?:is|are)"
-    r"|stop\s+being\s+\w+|(?:enter|enable|switch\s+to|activate)\s+(?:developer|dan|jailbreak|god)\s+mode"
+    r"|stop\s+being\s+(?:an?\s+)?(?:ai|assistant|bot|(?-i:[A-Z][\w-]+))|(?:enter|enable|switch\s+to|activate)\s+(?:developer|dan|jailbreak|god)\s+mode"
 )
 _OVERRIDE_KO = (
     r"(?:이전|기존|위의?|앞의?|모든|너의?|당신의)\s*(?:지시|지침|명령|설정|규칙|프롬프트|역할)(?:사항)?(?:을|를|은|는|들을)?\s*(?:모두\s*|다\s*)?(?:무시|잊)"
     r"|(?:지금부터|이제부터|이제|앞으로)\s*(?:너는|넌|당신은|니가|네가)"
+    r"|(?:너는|넌|당신은)\s*(?:이제|지금부터|이제부터|앞으로)\s*\S{1,15}?(?:야|이야|입니다|이다|예요|이에요)(?=[\s.!?]|$)"
     r"|(?:너의?|네|당신의)\s*새\s*(?:로운)?\s*이름은"
     r"|(?:역할|페르소나|캐릭터|설정)(?:을|를)\s*(?:바꿔|바꾸|변경)"
     r"|인\s*척\s*(?:해|하세요|해줘)"
@@ -83,6 +85,7 @@ _OVERRIDE_KO = (
 _OVERRIDE_JA = (
     r"(?:以前|前|これまで|上記|今まで|全て|すべて)の?(?:指示|命令|設定|ルール|プロンプト)を(?:全て|すべて)?(?:無視|忘れ)"
     r"|(?:今から|これから|今後|以後)(?:は)?、?(?:あなた|君|きみ|お前)は"
+    r"|(?:あなた|君|きみ|お前)は(?:今から|これから|今日から|今後)"
     r"|(?:あなた|君|お前)の新しい名前は"
     r"|(?:の|な)(?:ふり|フリ)をして|として振る舞って"
 )
