@@ -17,6 +17,7 @@ def test_signals_all_is_pinned() -> None:
         "UNDETERMINED",
         "IdentityClaim",
         "NormalizedText",
+        "SentenceLevel",
         "SpeechLevel",
         "detect_language",
         "dominant_script",
@@ -32,6 +33,7 @@ def test_signals_all_is_pinned() -> None:
         "normalize_with_map",
         "script_counts",
         "speech_level",
+        "speech_level_sentences",
     }
 
 

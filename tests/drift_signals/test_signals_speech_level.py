@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from soulkeeper.drift import speech_level
+from soulkeeper.drift.signals import speech_level_sentences
 
 
 class TestKorean:
@@ -58,6 +59,19 @@ class TestKorean:
         """Texts without any ending give no evidence."""
         assert speech_level(text, "ko") == "undecided"
 
+    def test_sentence_spans_point_at_the_offender(self) -> None:
+        """The per-sentence evidence locates the one 반말 sentence in a polite answer."""
+        text = "배포가 끝났어요. 근데 로그 봤어? 확인 부탁드려요."
+        casual = [s for s in speech_level_sentences(text, "ko") if s.level == "casual"]
+        assert [text[a:b] for a, b in (s.span for s in casual)] == ["근데 로그 봤어"]
+
+    def test_csv_quoted_text_spans(self) -> None:
+        """A text wrapped in quotes with doubled quotes inside is unwrapped, and spans still index it."""
+        text = '"그는 ""빨리 와""라고 했어. 알았지?"'
+        sentences = speech_level_sentences(text, "ko")
+        assert [s.level for s in sentences] == ["casual", "casual"]
+        assert text[sentences[1].span[0] : sentences[1].span[1]] == "알았지"
+
     def test_language_tag_variants(self) -> None:
         """Region subtags are accepted ("ko-KR")."""
         assert speech_level("확인했어.", "ko-KR") == "casual"
@@ -109,6 +123,15 @@ class TestJapanese:
     def test_mixed(self) -> None:
         """A polite sentence followed by a plain one is mixed."""
         assert speech_level("資料を送りました。早く見てくれ。", "ja") == "mixed"
+
+    def test_sentence_spans(self) -> None:
+        """Per-sentence evidence carries spans into the original text, quotes included."""
+        text = "彼は「行くよ」と言いました。早く見てくれ。"
+        found = speech_level_sentences(text, "ja")
+        assert [(text[a:b], s.level) for s, (a, b) in ((s, s.span) for s in found)] == [
+            ("彼は「行くよ」と言いました。", "polite"),
+            ("早く見てくれ。", "casual"),
+        ]
 
     def test_quotes_ignored(self) -> None:
         """Plain speech inside 「」 does not count against a polite sentence."""

@@ -28,6 +28,7 @@ import re
 import threading
 from typing import Any
 
+from soulkeeper.drift._speech import SentenceLevel, aggregate
 from soulkeeper.errors import MissingExtraError
 
 _POLITE_CTYPES = frozenset(("助動詞-マス", "助動詞-デス"))
@@ -56,7 +57,6 @@ _CASUAL_INTERJECTIONS = frozenset(("うん", "ううん", "ああ", "おう", "�
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _QUOTE_RE = re.compile(r"「[^「」]*」|『[^『』]*』|“[^“”]*”|\"[^\"\n]*\"")
 
-WEAK_NEEDED = 1
 _lock = threading.Lock()
 _tagger: Any = None
 
@@ -175,28 +175,21 @@ def _sentence_evidence(sentence: str) -> tuple[str, bool] | None:
     return None
 
 
-def japanese_speech_level(text: str) -> str:
-    """Return "formal", "polite", "casual", "mixed" or "undecided" for Japanese ``text`` (see module doc)."""
-    text = _QUOTE_RE.sub(" ", text)
-    formal = polite = casual = weak_casual = 0
-    for match in _SENTENCE_RE.finditer(text):
-        ev = _sentence_evidence(match.group(0).strip())
+def japanese_sentence_levels(text: str) -> list[SentenceLevel]:
+    """Per-sentence register evidence for Japanese ``text``; spans index ``text`` (see module doc)."""
+    blanked = _QUOTE_RE.sub(lambda m: " " * len(m.group(0)), text)  # same length: spans stay valid
+    found: list[SentenceLevel] = []
+    for match in _SENTENCE_RE.finditer(blanked):
+        sentence = match.group(0)
+        ev = _sentence_evidence(sentence.strip())
         if ev is None:
             continue
-        level, strong = ev
-        if level == "formal":
-            formal += 1
-        elif level == "polite":
-            polite += 1
-        elif strong:
-            casual += 1
-        else:
-            weak_casual += 1
-    honorific = formal + polite
-    if honorific and casual:
-        return "mixed"
-    if honorific:
-        return "formal" if formal >= polite else "polite"
-    if casual or weak_casual >= WEAK_NEEDED:
-        return "casual"
-    return "undecided"
+        lead = len(sentence) - len(sentence.lstrip())
+        trail = len(sentence) - len(sentence.rstrip())
+        found.append(SentenceLevel((match.start() + lead, match.end() - trail), ev[0], ev[1]))  # type: ignore[arg-type]
+    return found
+
+
+def japanese_speech_level(text: str) -> str:
+    """Return "formal", "polite", "casual", "mixed" or "undecided" for Japanese ``text`` (see module doc)."""
+    return aggregate(japanese_sentence_levels(text))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from soulkeeper.drift._speech import SentenceLevel, aggregate
 from soulkeeper.errors import MissingExtraError
 
 _FORMAL_ENDS = ("니다", "시오", "시다", "십쇼", "ᆸ쇼", "디다")
@@ -109,12 +110,27 @@ def _classify_ending(form: str) -> str:
     return "casual"
 
 
-def _unwrap(text: str) -> str:
-    """Undo CSV-style quoting: a text wrapped whole in quotes, with doubled quotes inside."""
-    t = text.strip()
-    if len(t) > 1 and t[0] == '"' and t[-1] == '"':
-        t = t[1:-1]
-    return t.replace('""', '"')
+def _unwrap(text: str) -> tuple[str, list[int] | None]:
+    """Undo CSV-style quoting (a text wrapped whole in quotes, doubled quotes inside).
+
+    Returns the text and, when it changed, the original offset of each of its characters.
+    """
+    stripped = text.strip()
+    if not (len(stripped) > 1 and stripped[0] == '"' and stripped[-1] == '"') and '""' not in text:
+        return text, None
+    start = text.index(stripped[0])
+    lo, hi = start, start + len(stripped)
+    if stripped[0] == '"' and stripped[-1] == '"' and len(stripped) > 1:
+        lo, hi = lo + 1, hi - 1
+    chars: list[str] = []
+    where: list[int] = []
+    i = lo
+    while i < hi:
+        chars.append(text[i])
+        where.append(i)
+        i += 2 if text[i] == '"' and i + 1 < hi and text[i + 1] == '"' else 1
+    where.append(hi)
+    return "".join(chars), where
 
 
 def _drop_quotes(text: str, tokens: list[Any]) -> list[Any]:
@@ -244,14 +260,14 @@ def _is_reporting(chunk: list[Any]) -> bool:
     return any(t.tag == "JKQ" for t in chunk)
 
 
-def korean_speech_level(text: str) -> str:
-    """Return "formal", "polite", "casual", "mixed" or "undecided" for Korean ``text`` (see module doc)."""
-    text = _unwrap(text)
-    if not text.strip():
-        return "undecided"
-    tokens = _drop_quotes(text, _tokens(text))
-    formal = polite = casual = weak_casual = weak_polite = 0
-    chunks = _sentences(text, tokens)
+def korean_sentence_levels(text: str) -> list[SentenceLevel]:
+    """Per-sentence register evidence for Korean ``text``; spans index ``text`` (see module doc)."""
+    analysed, where = _unwrap(text)
+    if not analysed.strip():
+        return []
+    tokens = _drop_quotes(analysed, _tokens(analysed))
+    chunks = _sentences(analysed, tokens)
+    found: list[SentenceLevel] = []
     for i, (chunk, terminator) in enumerate(chunks):
         ev = _evidence(chunk, terminator)
         if ev is None:
@@ -259,23 +275,13 @@ def korean_speech_level(text: str) -> str:
         level, strong = ev
         if level == "casual" and i + 1 < len(chunks) and _is_reporting(chunks[i + 1][0]):
             continue  # "같이 갈래? 이랬어요." — reported speech without quotation marks
-        if level != "casual" and not strong:
-            weak_polite += 1
-        elif level == "formal":
-            formal += 1
-        elif level == "polite":
-            polite += 1
-        elif strong:
-            casual += 1
-        else:
-            weak_casual += 1
-    honorific = formal + polite
-    if honorific and casual:
-        return "mixed"
-    if honorific:
-        return "formal" if formal >= polite else "polite"
-    if casual or (weak_casual and not weak_polite):
-        return "casual"
-    if weak_polite and not weak_casual:
-        return "polite"
-    return "undecided"
+        start, end = chunk[0].start, chunk[-1].start + chunk[-1].len
+        if where is not None:
+            start, end = where[start], where[end - 1] + 1
+        found.append(SentenceLevel((start, end), level, strong))  # type: ignore[arg-type]
+    return found
+
+
+def korean_speech_level(text: str) -> str:
+    """Return "formal", "polite", "casual", "mixed" or "undecided" for Korean ``text`` (see module doc)."""
+    return aggregate(korean_sentence_levels(text))

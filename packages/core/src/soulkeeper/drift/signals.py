@@ -31,6 +31,7 @@ from soulkeeper.drift._identity import (
 )
 from soulkeeper.drift._language import UNDETERMINED, detect_language, dominant_script, script_counts
 from soulkeeper.drift._normalize import NormalizedText, normalize, normalize_with_map
+from soulkeeper.drift._speech import SentenceLevel
 
 SpeechLevel = Literal["formal", "polite", "casual", "mixed", "undecided"]
 
@@ -45,6 +46,7 @@ __all__ = [
     "UNDETERMINED",
     "IdentityClaim",
     "NormalizedText",
+    "SentenceLevel",
     "SpeechLevel",
     "detect_language",
     "dominant_script",
@@ -60,6 +62,7 @@ __all__ = [
     "normalize_with_map",
     "script_counts",
     "speech_level",
+    "speech_level_sentences",
 ]
 
 
@@ -92,6 +95,28 @@ def speech_level(text: str, lang: str) -> SpeechLevel:
         from soulkeeper.drift._japanese import japanese_speech_level
 
         return japanese_speech_level(text)  # type: ignore[return-value]
+    raise ValueError(f"speech_level supports ko and ja, not {lang!r} (use formality() for English)")
+
+
+def speech_level_sentences(text: str, lang: str) -> list[SentenceLevel]:
+    """Return the sentences of ``text`` that show a register, each with its span, level and strength.
+
+    The evidence :func:`speech_level` sums up, for pointing at the offending sentence: e.g. the one
+    반말 sentence in an otherwise polite Korean answer. Sentences without evidence are left out.
+
+    Raises:
+        MissingExtraError: the language's extra is not installed.
+        ValueError: ``lang`` is neither Korean nor Japanese.
+    """
+    base = _base_lang(lang)
+    if base == "ko":
+        from soulkeeper.drift._korean import korean_sentence_levels
+
+        return korean_sentence_levels(text)
+    if base == "ja":
+        from soulkeeper.drift._japanese import japanese_sentence_levels
+
+        return japanese_sentence_levels(text)
     raise ValueError(f"speech_level supports ko and ja, not {lang!r} (use formality() for English)")
 
 
