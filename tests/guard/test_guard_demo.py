@@ -45,3 +45,33 @@ def test_demo_terminal_output(tmp_path: Path) -> None:
     for needle in ("unguarded", "guarded", "Summary", "re-anchors", "input tokens sent"):
         assert needle in proc.stdout
     assert (tmp_path / "demo.db").exists()
+
+
+def test_demo_with_retry_and_tail_placement() -> None:
+    """--retry makes the guard ask again on drift (extra model calls), and --placement tail runs too."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "soulkeeper",
+            "demo",
+            "--turns",
+            "60",
+            "--retry",
+            "--placement",
+            "tail",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["retry"] is True
+    assert data["placement"] == "tail"
+    guarded = data["runs"]["guarded"]
+    assert guarded["retries"] > 0
+    assert guarded["drifted_replies"] < data["runs"]["unguarded"]["drifted_replies"] / 2

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from soulkeeper.drift import DriftDetector
-from soulkeeper.guard import Message, PersonaGuard, Policy
+from soulkeeper.guard import Message, PersonaGuard
 from soulkeeper.spec import Soul
 from soulkeeper.testing.drifting_model import DriftingChatModel
 
@@ -86,6 +86,8 @@ class RunResult:
     """Input tokens sent to the model over the run."""
     checkpoints: int = 0
     store_errors: int = 0
+    retries: int = 0
+    """Extra model calls made on ``retry`` decisions."""
 
     @property
     def turns(self) -> int:
@@ -112,6 +114,7 @@ class RunResult:
             "reanchors": self.reanchors,
             "restores": self.restores,
             "checkpoints": self.checkpoints,
+            "retries": self.retries,
             "tokens": self.tokens,
             "persona_in_context_turns": sum(self.persona_in_context),
             "per_turn_violations": self.violations,
@@ -181,8 +184,17 @@ def run_guarded(
         reply = model.reply(messages)
         result.persona_in_context.append(bool(model.last and model.last.persona_present))
         decision = guard.observe(thread_id, reply, user_text=user)
+        first = decision.action
+        while decision.action == "retry":  # only with Policy(allow_retry=True): ask again, re-anchored
+            result.retries += 1
+            messages = guard.prepare(thread_id, history)
+            result.tokens += count(messages)
+            reply = model.reply(messages)
+            decision = guard.observe(thread_id, reply, user_text=user, attempt=decision.attempt + 1)
         _record(result, decision.report)
-        result.actions.append(decision.action)
+        result.actions.append(
+            "retry" if first == "retry" and decision.action != "restore" else decision.action
+        )
         if decision.checkpoint is not None:
             result.checkpoints += 1
         if decision.store_error:
@@ -190,8 +202,3 @@ def run_guarded(
         history.append(Message(role="assistant", content=reply))
         tick()
     return result
-
-
-def demo_policy() -> Policy:
-    """The guard policy the demo uses (the library defaults, integrity re-checks included)."""
-    return Policy()

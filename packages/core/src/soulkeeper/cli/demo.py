@@ -22,6 +22,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from soulkeeper.guard import Policy
+
 __all__ = ["default_demo_soul", "demo"]
 
 _BUNDLED = Path(__file__).with_name("_demo_soul")
@@ -109,9 +111,24 @@ def _axis(turns: int, width: int) -> Text:
     show_default=True,
     help="The simulated model's context window, in tokens.",
 )
+@click.option(
+    "--placement",
+    type=click.Choice(["system", "tail"]),
+    default="system",
+    show_default=True,
+    help="Where the guard puts a re-anchor reminder.",
+)
+@click.option("--retry", is_flag=True, help="Let the guard ask for an immediate retry of a drifted reply.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def demo(
-    turns: int, soul_path: Path | None, seed: int, store: str | None, context_window: int, as_json: bool
+    turns: int,
+    soul_path: Path | None,
+    seed: int,
+    store: str | None,
+    context_window: int,
+    placement: str,
+    retry: bool,
+    as_json: bool,
 ) -> None:
     """Play a long conversation against a SIMULATED drift-prone model, unguarded and guarded.
 
@@ -122,16 +139,23 @@ def demo(
     quiet = logging.NullHandler()  # the demo reports degradation itself, in its header
     logging.getLogger("soulkeeper").addHandler(quiet)
     try:
-        _run(turns, soul_path, seed, store, context_window, as_json)
+        policy = Policy(placement="tail" if placement == "tail" else "system", allow_retry=retry)
+        _run(turns, soul_path, seed, store, context_window, policy, as_json)
     finally:
         logging.getLogger("soulkeeper").removeHandler(quiet)
 
 
 def _run(
-    turns: int, soul_path: Path | None, seed: int, store: str | None, context_window: int, as_json: bool
+    turns: int,
+    soul_path: Path | None,
+    seed: int,
+    store: str | None,
+    context_window: int,
+    policy: Policy,
+    as_json: bool,
 ) -> None:
     from soulkeeper.cli._demo_run import run_guarded, run_unguarded, user_script
-    from soulkeeper.guard import Message, PersonaGuard, Policy
+    from soulkeeper.guard import Message, PersonaGuard
     from soulkeeper.pack import Reserve
     from soulkeeper.spec import load_soul
 
@@ -142,7 +166,7 @@ def _run(
     with tempfile.TemporaryDirectory(prefix="soulkeeper-demo-") as tmp:
         url = store or f"sqlite:///{Path(tmp, 'state.db').as_posix()}"
         reserve = Reserve()
-        guard = PersonaGuard(soul, store=url, context_window=context_window, reserve=reserve, policy=Policy())
+        guard = PersonaGuard(soul, store=url, context_window=context_window, reserve=reserve, policy=policy)
         with guard:
             guard.forget("demo")
             packed = guard.packed()
@@ -188,6 +212,8 @@ def _run(
         "turns": turns,
         "seed": seed,
         "context_window": context_window,
+        "placement": policy.placement,
+        "retry": policy.allow_retry,
         "store": store_url,
         "persona_tokens": persona_tokens,
         "persona_pack": packed.message or "complete",
@@ -231,6 +257,7 @@ def _render(console: Console, data: dict[str, Any], unguarded: Any, guarded: Any
         ("violations", "violations"),
         ("re-anchors", "reanchors"),
         ("restores", "restores"),
+        ("retries (extra model calls)", "retries"),
         ("checkpoints written", "checkpoints"),
         ("turns with the persona in context", "persona_in_context_turns"),
         ("input tokens sent", "tokens"),
