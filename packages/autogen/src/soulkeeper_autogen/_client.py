@@ -99,6 +99,11 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
             self.guard, self._store_url = resolve(soul_or_guard, guard_options)
         self.client = client
         self.thread_id = thread_id or default_thread_id(self.guard)
+        if isinstance(client, PersonaModelClient) and client.thread_id == self.thread_id:
+            raise ValueError(
+                f"{self.thread_id}: the client is already a PersonaModelClient for this thread; wrapping it "
+                "again would check every reply twice"
+            )
         self.stream = stream
         self.pin = pin
         self.on_decision = on_decision
