@@ -26,7 +26,6 @@ from autogen_core.model_context import BufferedChatCompletionContext, ChatComple
 from autogen_core.models import ChatCompletionClient
 from soulkeeper import PersonaGuard, Policy, Soul
 from soulkeeper.drift import DriftPolicy
-
 from soulkeeper_autogen import PersonaChatCompletionContext, PersonaModelClient
 
 

@@ -24,7 +24,6 @@ from autogen_core import CancellationToken
 from autogen_core.model_context import BufferedChatCompletionContext
 from autogen_core.models import AssistantMessage, CreateResult, FunctionExecutionResultMessage, UserMessage
 from soulkeeper.guard import Decision
-
 from soulkeeper_autogen import PersonaChatCompletionContext, PersonaModelClient, StreamMode
 
 REMINDER = "<persona-reminder>"
@@ -34,7 +33,7 @@ FIXED = MATI_CLEAN.format(i="three, corrected")
 async def test_a_drifted_reply_re_anchors_the_next_call() -> None:
     """After a drifted reply the next model call carries the reminder; the calls before it do not."""
     g = guard()
-    replies = mati_replies(2) + [MATI_DRIFTED] + mati_replies(5)[1:]
+    replies = [*mati_replies(2), MATI_DRIFTED, *mati_replies(5)[1:]]
     client = RecordingReplayClient(replies)
     context = PersonaChatCompletionContext(g, BufferedChatCompletionContext(buffer_size=5))
     decisions: list[Decision] = []

@@ -29,7 +29,6 @@ from _autogen_support import (
 from autogen_core.model_context import BufferedChatCompletionContext, UnboundedChatCompletionContext
 from autogen_core.models import UserMessage
 from soulkeeper import PersonaGuard
-
 from soulkeeper_autogen import PersonaChatCompletionContext, PersonaStateError
 
 
