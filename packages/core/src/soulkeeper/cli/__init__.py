@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "validate": "validate:validate",
     "verify": "integrity:verify",
     "scan": "scan:scan",
+    "tokens": "tokens:tokens_command",
 }
 
 

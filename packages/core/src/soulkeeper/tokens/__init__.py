@@ -8,7 +8,13 @@ picks the best one available offline. See docs/tokens.md.
 
 from soulkeeper.tokens._estimate import ESTIMATE_FAMILIES, EstimateTokenizer
 from soulkeeper.tokens._hf import HFTokenizer
-from soulkeeper.tokens._models import HF_TOKENIZERS_ENV, hf_tokenizer_path, model_family, tokenizer_for_model
+from soulkeeper.tokens._models import (
+    HF_TOKENIZERS_ENV,
+    available_tokenizers,
+    hf_tokenizer_path,
+    model_family,
+    tokenizer_for_model,
+)
 from soulkeeper.tokens._protocol import ChatTemplate, Tokenizer, TokenizerBase
 from soulkeeper.tokens._registry import (
     DEFAULT_TOKENIZER,
@@ -33,6 +39,7 @@ __all__ = [
     "TiktokenTokenizer",
     "Tokenizer",
     "TokenizerBase",
+    "available_tokenizers",
     "get_tokenizer",
     "hf_tokenizer_path",
     "model_family",

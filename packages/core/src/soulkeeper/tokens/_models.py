@@ -10,7 +10,13 @@ from pathlib import Path
 from soulkeeper.tokens._protocol import Tokenizer
 from soulkeeper.tokens._tiktoken import tiktoken_cached
 
-__all__ = ["HF_TOKENIZERS_ENV", "hf_tokenizer_path", "model_family", "tokenizer_for_model"]
+__all__ = [
+    "HF_TOKENIZERS_ENV",
+    "available_tokenizers",
+    "hf_tokenizer_path",
+    "model_family",
+    "tokenizer_for_model",
+]
 
 HF_TOKENIZERS_ENV = "SOULKEEPER_HF_TOKENIZERS"
 """Where local Hugging Face tokenizers live: entries separated by ``os.pathsep``, each either
@@ -28,6 +34,7 @@ _HF_FOLDERS = {
     "o200k": ("o200k",),
 }
 _TIKTOKEN = {"cl100k": "cl100k_base", "o200k": "o200k_base"}
+_FAMILIES = ("o200k", "cl100k", "qwen2", "llama3", "gemma3", "mistral_v3", "deepseek_v3")
 
 # Ollama-style DeepSeek-R1 distills: the size tag names the base model (and so the tokenizer)
 _R1_DISTILL = {
@@ -123,6 +130,35 @@ def hf_tokenizer_path(family: str) -> Path | None:
     return None
 
 
+def _best_for_family(family: str) -> Tokenizer | None:
+    """The exact tokenizer of ``family`` if one is available offline, else ``None``."""
+    from soulkeeper.tokens._registry import get_tokenizer
+
+    path = hf_tokenizer_path(family)
+    if path is not None:
+        try:
+            return get_tokenizer(f"hf:{path}")
+        except ImportError:
+            pass
+    if family in _TIKTOKEN and tiktoken_cached(_TIKTOKEN[family]):
+        return get_tokenizer(f"tiktoken:{_TIKTOKEN[family]}")
+    return None
+
+
+def available_tokenizers() -> list[tuple[str, Tokenizer]]:
+    """``(family, tokenizer)`` for the conservative estimate and every family, exact where available.
+
+    The first entry is ``("estimate", <conservative estimate>)``; each family follows with its exact
+    tokenizer (tiktoken cache, ``SOULKEEPER_HF_TOKENIZERS``) or else its calibrated estimate.
+    """
+    from soulkeeper.tokens._registry import get_tokenizer
+
+    found: list[tuple[str, Tokenizer]] = [("estimate", get_tokenizer("estimate"))]
+    for family in _FAMILIES:
+        found.append((family, _best_for_family(family) or get_tokenizer(f"estimate:{family}")))
+    return found
+
+
 def tokenizer_for_model(model_name: str) -> Tokenizer:
     """The best tokenizer available offline for ``model_name``.
 
@@ -138,16 +174,7 @@ def tokenizer_for_model(model_name: str) -> Tokenizer:
         if key in _CACHE:
             return _CACHE[key]
     family = model_family(model_name)
-    tokenizer: Tokenizer | None = None
-    if family is not None:
-        path = hf_tokenizer_path(family)
-        if path is not None:
-            try:
-                tokenizer = get_tokenizer(f"hf:{path}")
-            except ImportError:
-                tokenizer = None
-        if tokenizer is None and family in _TIKTOKEN and tiktoken_cached(_TIKTOKEN[family]):
-            tokenizer = get_tokenizer(f"tiktoken:{_TIKTOKEN[family]}")
+    tokenizer = _best_for_family(family) if family is not None else None
     if tokenizer is None:
         tokenizer = get_tokenizer(f"estimate:{family}" if family else "estimate")
     with _LOCK:

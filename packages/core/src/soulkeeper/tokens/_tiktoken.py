@@ -60,7 +60,7 @@ def _load(encoding: str) -> Any:
         return tiktoken.get_encoding(encoding)
     except Exception as exc:
         raise FileNotFoundError(
-            f"tiktoken encoding {encoding!r} could not be loaded ({type(exc).__name__}: {exc}):"
+            f"tiktoken encoding {encoding!r} could not be loaded ({type(exc).__name__}):"
             " set TIKTOKEN_CACHE_DIR to a folder holding the encoding file to work offline"
         ) from exc
 
