@@ -105,3 +105,15 @@ async def test_retry_replaces_a_drifted_reply_within_the_turn(use_async: bool) -
     texts = [text_of(m.content) for m in agent.get_state(config).values["messages"]]
     assert DRIFTED not in texts
     assert texts[-1] == CLEAN
+
+
+def test_threads_are_reanchored_independently() -> None:
+    """A drift in one thread (configurable.thread_id) does not re-anchor another thread."""
+    middleware = PersonaMiddleware(MATI, store="memory://")
+    model = RecordingChatModel(script=[DRIFTED, CLEAN, CLEAN])
+    agent = _agent(middleware, model, InMemorySaver())
+    _ask(agent, 0, thread="left")
+    _ask(agent, 0, thread="right")
+    _ask(agent, 1, thread="left")
+    assert REMINDER not in system_text(model.calls[1])
+    assert REMINDER in system_text(model.calls[2])
