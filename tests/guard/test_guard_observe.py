@@ -67,10 +67,10 @@ def test_drift_then_reminder_then_restore_with_exemplars(guard: PersonaGuard) ->
 
 def test_checkpoint_every_n_turns(guard: PersonaGuard) -> None:
     """With checkpoint_every=5, turns 5 and 10 write checkpoints (besides the first known-good one)."""
-    turns = [guard.observe("t", CLEAN) for _ in range(10)]
+    turns = [guard.observe("t", f"{CLEAN} Step {i}.") for i in range(10)]
     written = [d.turn for d in turns if d.checkpoint is not None]
     assert written == [1, 5, 10]
-    assert len(turns[-1].checkpoint.exemplars) == 3  # type: ignore[union-attr]
+    assert turns[-1].checkpoint.exemplars == tuple(f"{CLEAN} Step {i}." for i in (7, 8, 9))  # type: ignore[union-attr]
 
 
 def test_retry_only_when_policy_allows() -> None:

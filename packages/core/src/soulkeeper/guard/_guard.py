@@ -293,8 +293,9 @@ class PersonaGuard:
             local.pending_state = stored
         local.state = stored
         plan = plans[-1]
-        if report.ok and text.strip():
-            local.exemplars.append(text.strip()[: policy.exemplar_chars])
+        exemplar = text.strip()[: policy.exemplar_chars]
+        if report.ok and exemplar and exemplar not in local.exemplars:
+            local.exemplars.append(exemplar)
 
         checkpoint = None
         if plan.checkpoint_due:
@@ -302,7 +303,7 @@ class PersonaGuard:
                 local.seeded = True
                 previous = yield ("latest", thread_id)
                 if isinstance(previous, Checkpoint) and previous.persona == soul.name:
-                    ours = list(local.exemplars)
+                    ours = tuple(local.exemplars)  # tuple() of a deque is atomic under the GIL
                     local.exemplars.clear()
                     local.exemplars.extend([*previous.exemplars, *ours])
             checkpoint = Checkpoint(
@@ -314,7 +315,7 @@ class PersonaGuard:
                 drift_score=stored.drift_score,
                 level=plan.level,
                 known_good=plan.known_good,
-                exemplars=trim_exemplars(local.exemplars) if policy.exemplars else (),
+                exemplars=trim_exemplars(tuple(local.exemplars)) if policy.exemplars else (),
             )
             written = yield ("put", checkpoint)
             if isinstance(written, Failure):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from soulkeeper.drift import DriftPolicy
+from soulkeeper.stores import MAX_EXEMPLARS
 
 __all__ = ["IntegrityMode", "Placement", "Policy"]
 
@@ -19,7 +20,8 @@ class Policy:
 
     :param checkpoint_every: write a checkpoint every N turns (plus one whenever the thread becomes
         known-good: its first clean turn and every recovery after drift).
-    :param exemplars: how many recent in-persona responses a checkpoint keeps as anchoring examples.
+    :param exemplars: how many recent in-persona responses a checkpoint keeps as anchoring examples
+        (at most 8, what every store keeps).
     :param exemplar_chars: each exemplar is cut to this many characters (keeps checkpoints and the
         guard's per-thread memory small).
     :param placement: where a re-anchor reminder goes: ``"system"`` (appended to the one system
@@ -56,8 +58,8 @@ class Policy:
     def __post_init__(self) -> None:
         if self.checkpoint_every < 1:
             raise ValueError(f"Policy.checkpoint_every must be at least 1, got {self.checkpoint_every!r}")
-        if self.exemplars < 0:
-            raise ValueError(f"Policy.exemplars must be 0 or more, got {self.exemplars!r}")
+        if not 0 <= self.exemplars <= MAX_EXEMPLARS:
+            raise ValueError(f"Policy.exemplars must be 0 to {MAX_EXEMPLARS}, got {self.exemplars!r}")
         if self.exemplar_chars < 1:
             raise ValueError(f"Policy.exemplar_chars must be at least 1, got {self.exemplar_chars!r}")
         if self.placement not in ("system", "tail"):
