@@ -53,14 +53,17 @@ _FINAL_PUNCTUATION = frozenset((".", "!", "?", '"', "'", ")", ":", "”"))
 _LOWER_I = (" i ", " i'", " i,", "\ni ")
 # word -> the lexicon features it counts for (a word may count for several: "of" is an article-like
 # function word and a preposition)
+_DEICTIC = _words("this that these those")
+_CONVERSATIONAL_STARTS = _words("and but so or plus also anyway well oh yes no yeah ok okay")
 _DIGITS = "0123456789"
 _DELETE_DIGITS = str.maketrans("", "", _DIGITS)
 
 # Per-word facts, computed once per distinct word and cached: (contraction, first person, second
-# person, slang, connective, article-like, preposition, Latinate, longer than 7 letters, length).
+# person, slang, connective, article-like, preposition, Latinate, longer than 7 letters, length, "not",
+# deictic this/that/these/those).
 _WORD_FACTS: dict[str, int] = {}
 _WORD_FACTS_MAX = 50_000
-_FIELDS = 10
+_FIELDS = 12
 _BITS = 24  # each fact is a 24-bit field of one integer, so a text's facts add up in one C-level sum
 _MASK = (1 << _BITS) - 1
 _MAX_CHARS = (
@@ -80,6 +83,8 @@ def _word_facts(word: str) -> int:
         int(word.endswith(_LATINATE)),
         int(len(word) > 7),
         len(word),
+        int(word == "not"),
+        int(word in _DEICTIC),
     )
     code = sum(f << (_BITS * i) for i, f in enumerate(facts))
     if len(_WORD_FACTS) >= _WORD_FACTS_MAX:
@@ -112,33 +117,41 @@ FEATURES: tuple[str, ...] = (
     "lowercase_start",
     "no_final_punctuation",
     "words_per_sentence",
+    "conversational_starts",
+    "not",
+    "deictic",
+    "parentheses",
 )
 
 #: Fitted by bench/drift_fit_formality.py on SQUINKY (see docs/drift-signals.md); intercept first.
-INTERCEPT = -10.705085453941855
+INTERCEPT = -10.77649611186868
 WEIGHTS: tuple[float, ...] = (
-    -26.343502095073934,  # contractions
-    -22.827063380928934,  # first_person
-    -15.621515604688161,  # second_person
-    -3.3683639436520196,  # lowercase_i
-    -29.825496559115873,  # slang
-    9.06042678006168,  # connectives
-    6.4794755408509115,  # latinate
-    2.8261023861728938,  # long_words
-    0.9978813067403489,  # mean_word_length
-    2.4798249506342893,  # capitalised
-    0.9087216001967903,  # all_caps
-    1.2467514489445024,  # digits
-    3.509888856602267,  # articles
-    3.8796177777467244,  # prepositions
-    3.1479563526628462,  # commas
-    -4.875560591387034,  # exclamations
-    -3.7560676527485355,  # questions
-    -1.88032754770474,  # repeats
-    -5.7048501295948,  # emoticons
-    -1.233081273858547,  # lowercase_start
-    -2.4703861953374857,  # no_final_punctuation
-    1.7667415262687782,  # words_per_sentence
+    -25.81712519149272,  # contractions
+    -22.390421846606536,  # first_person
+    -14.637748269489377,  # second_person
+    -3.3090728654771517,  # lowercase_i
+    -28.486775197862713,  # slang
+    8.215500465157477,  # connectives
+    7.115103745640578,  # latinate
+    2.512355232305614,  # long_words
+    0.9980187865526982,  # mean_word_length
+    2.6318667432050167,  # capitalised
+    1.1751256960097909,  # all_caps
+    1.3025951566965417,  # digits
+    3.4110646348157734,  # articles
+    3.16887723176802,  # prepositions
+    3.2714230576248835,  # commas
+    -4.8897335348057815,  # exclamations
+    -3.5348206761843977,  # questions
+    -1.9066416802924608,  # repeats
+    -4.865213726754118,  # emoticons
+    -1.0752533595008986,  # lowercase_start
+    -2.701142012447585,  # no_final_punctuation
+    1.9116617943388317,  # words_per_sentence
+    -1.7251121998907402,  # conversational_starts
+    -0.4137534506389509,  # not
+    -4.546760897171384,  # deictic
+    -1.7050654445799918,  # parentheses
 )
 
 
@@ -171,7 +184,14 @@ def formality_features(text: str) -> list[float]:
         latinate,
         long_words,
         letters,
+        nots,
+        deictic,
     ) = ((total >> (_BITS * i)) & _MASK for i in range(_FIELDS))
+    conversational_starts = 0
+    for s in sentences:
+        head = s.split(None, 1)
+        if head and head[0].strip(",").lower() in _CONVERSATIONAL_STARTS:
+            conversational_starts += 1  # "And …", "So, …", "Well, …"
     lower_start = sum(1 for s in sentences if s.lstrip()[:1].islower())
     no_final = sum(1 for s in sentences if s.rstrip()[-1:] not in _FINAL_PUNCTUATION)
     upper = sum(map(str.isupper, tokens)) - tokens.count("I") - tokens.count("A")
@@ -200,6 +220,10 @@ def formality_features(text: str) -> list[float]:
         lower_start / ns,
         no_final / ns,
         math.log1p(nw / ns),
+        conversational_starts / ns,
+        nots / nw,
+        deictic / nw,
+        1.0 if "(" in text else 0.0,
     ]
 
 
