@@ -236,6 +236,11 @@ def _render(console: Console, data: dict[str, Any], unguarded: Any, guarded: Any
         f"context {data['context_window']} tokens, store {data['store']}"
     )
     console.print(f"[dim]Persona packed into {data['persona_tokens']:,} tokens: {data['persona_pack']}[/dim]")
+    console.print(
+        "[dim]unguarded: the persona is the first history message and the history is trimmed to the window; "
+        "guarded: PersonaGuard pins the persona on every call, compacts the history and re-anchors on "
+        "drift.[/dim]"
+    )
     console.print("[dim]Share of replies that broke a persona rule (each column is a span of turns):[/dim]")
     console.print(_bar_row("unguarded", [1.0 if v else 0.0 for v in unguarded.violations], width))
     console.print(_persona_row(unguarded.persona_in_context, width))
