@@ -1,0 +1,214 @@
+"""``PersonaLLM``: an LLM wrapper that pins the persona on every chat call and watches every reply.
+
+This is how the chat engines are guarded: ``SimpleChatEngine``, ``ContextChatEngine`` and
+``CondensePlusContextChatEngine`` all build their message list (prefix messages, retrieved context,
+memory) and hand it to ``engine._llm``; the wrapper turns that list into the guard's model input (one
+system message, persona first, the engine's system text merged after it), calls the real LLM, and
+observes the reply. A ``retry`` decision is carried out here, before the engine sees the reply, so the
+drifted answer never reaches the user or the memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncGenerator, Callable, Sequence
+from typing import Any, Literal
+
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+)
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, SerializeAsAny
+from llama_index.core.llms.llm import LLM
+from soulkeeper.guard import Decision, PersonaGuard, as_guard
+from soulkeeper.spec import Soul
+
+from soulkeeper_llamaindex._convert import last_user_text
+from soulkeeper_llamaindex._pin import apin, pin
+
+__all__ = ["PersonaLLM", "StreamMode"]
+
+StreamMode = Literal["stream", "buffered"]
+
+
+class PersonaLLM(LLM):
+    """Wrap ``llm`` so every chat call carries the persona first and every reply is observed.
+
+    :param llm: the real model.
+    :param soul_or_guard: a :class:`soulkeeper.PersonaGuard`, a ``Soul`` or a persona package path.
+    :param thread_id: the soulkeeper thread this conversation belongs to.
+    :param stream_mode: ``"stream"`` (default: tokens go to the caller as they come, the full reply is
+        observed at the end and a drift re-anchors the next call) or ``"buffered"`` (the reply is
+        collected and checked before the first token is yielded, and retried when the policy allows).
+    :param on_decision: called with every :class:`~soulkeeper.Decision`.
+
+    Chat calls are pinned; completion calls (``complete``, e.g. the question rewriting of
+    ``CondensePlusContextChatEngine``) pass through unchanged. ``metadata.is_chat_model`` is reported as
+    true so that ``predict`` on the wrapper always goes through ``chat``.
+    """
+
+    llm: SerializeAsAny[LLM] = Field(description="The wrapped model.")
+    thread_id: str = Field(default="default", description="The soulkeeper thread id.")
+    stream_mode: StreamMode = Field(default="stream", description="'stream' or 'buffered'.")
+    _guard: PersonaGuard = PrivateAttr()
+    _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
+    _last: Decision | None = PrivateAttr(default=None)
+
+    def __init__(
+        self,
+        llm: LLM,
+        soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+        *,
+        thread_id: str = "default",
+        stream_mode: StreamMode = "stream",
+        on_decision: Callable[[Decision], Any] | None = None,
+        **guard_options: Any,
+    ) -> None:
+        if stream_mode not in ("stream", "buffered"):
+            raise ValueError(f'stream must be "stream" or "buffered", got {stream_mode!r}')
+        super().__init__(  # type: ignore[call-arg]  # pydantic fields of this subclass
+            llm=llm, thread_id=thread_id, stream_mode=stream_mode, callback_manager=llm.callback_manager
+        )
+        self._guard = as_guard(soul_or_guard, **guard_options)
+        self._on_decision = on_decision
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Class name."""
+        return "PersonaLLM"
+
+    @property
+    def guard(self) -> PersonaGuard:
+        """The guard pinning the persona."""
+        return self._guard
+
+    @property
+    def last_decision(self) -> Decision | None:
+        """The decision about the latest reply (``None`` before the first one)."""
+        return self._last
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        """The wrapped model's metadata, as a chat model."""
+        return self.llm.metadata.model_copy(update={"is_chat_model": True})
+
+    # ------------------------------------------------------------------ decisions
+
+    def _decided(self, decision: Decision) -> Decision:
+        self._last = decision
+        if self._on_decision is not None:
+            self._on_decision(decision)
+        return decision
+
+    def _observe(self, reply: ChatResponse | None, user: str | None, attempt: int) -> Decision:
+        text = reply.message.content if reply is not None else ""
+        decision = self._guard.observe(self.thread_id, text or "", user_text=user, attempt=attempt)
+        return self._decided(decision)
+
+    async def _aobserve(self, reply: ChatResponse | None, user: str | None, attempt: int) -> Decision:
+        text = reply.message.content if reply is not None else ""
+        decision = await self._guard.aobserve(self.thread_id, text or "", user_text=user, attempt=attempt)
+        return self._decided(decision)
+
+    # ------------------------------------------------------------------ chat
+
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Pinned chat; a ``retry`` decision calls the model again, re-anchored, before returning."""
+        user = last_user_text(messages)
+        attempt = 0
+        while True:
+            reply = self.llm.chat(self._pin(messages), **kwargs)
+            if self._observe(reply, user, attempt).action != "retry":
+                return reply
+            attempt += 1
+
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Async :meth:`chat`."""
+        user = last_user_text(messages)
+        attempt = 0
+        while True:
+            reply = await self.llm.achat(await self._apin(messages), **kwargs)
+            if (await self._aobserve(reply, user, attempt)).action != "retry":
+                return reply
+            attempt += 1
+
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        """Pinned streaming chat (see ``stream_mode`` for when the reply is checked)."""
+        user = last_user_text(messages)
+        if self.stream_mode == "buffered":
+            return self._buffered(messages, user, kwargs)
+        return self._streamed(self.llm.stream_chat(self._pin(messages), **kwargs), user)
+
+    def _streamed(self, chunks: ChatResponseGen, user: str | None) -> ChatResponseGen:
+        last = None
+        for last in chunks:
+            yield last
+        self._observe(last, user, 0)
+
+    def _buffered(self, messages: Sequence[ChatMessage], user: str | None, kwargs: Any) -> ChatResponseGen:
+        attempt = 0
+        while True:
+            chunks = list(self.llm.stream_chat(self._pin(messages), **kwargs))
+            if self._observe(chunks[-1] if chunks else None, user, attempt).action != "retry":
+                break
+            attempt += 1
+        yield from chunks
+
+    async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
+        """Async :meth:`stream_chat`."""
+        user = last_user_text(messages)
+        if self.stream_mode == "buffered":
+            return self._abuffered(messages, user, kwargs)
+        return self._astreamed(await self.llm.astream_chat(await self._apin(messages), **kwargs), user)
+
+    async def _astreamed(
+        self, chunks: ChatResponseAsyncGen, user: str | None
+    ) -> AsyncGenerator[ChatResponse]:
+        last = None
+        async for last in chunks:
+            yield last
+        await self._aobserve(last, user, 0)
+
+    async def _abuffered(
+        self, messages: Sequence[ChatMessage], user: str | None, kwargs: Any
+    ) -> AsyncGenerator[ChatResponse]:
+        attempt = 0
+        while True:
+            chunks = [c async for c in await self.llm.astream_chat(await self._apin(messages), **kwargs)]
+            if (await self._aobserve(chunks[-1] if chunks else None, user, attempt)).action != "retry":
+                break
+            attempt += 1
+        for chunk in chunks:
+            yield chunk
+
+    def _pin(self, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+        return pin(self._guard, self.thread_id, messages, system_role=self.llm.metadata.system_role)
+
+    async def _apin(self, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+        return await apin(self._guard, self.thread_id, messages, system_role=self.llm.metadata.system_role)
+
+    # ------------------------------------------------------------------ completion: passed through
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        """The wrapped model's ``complete`` (not pinned, not observed)."""
+        return self.llm.complete(prompt, formatted=formatted, **kwargs)
+
+    async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        """The wrapped model's ``acomplete`` (not pinned, not observed)."""
+        return await self.llm.acomplete(prompt, formatted=formatted, **kwargs)
+
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        """The wrapped model's ``stream_complete`` (not pinned, not observed)."""
+        return self.llm.stream_complete(prompt, formatted=formatted, **kwargs)
+
+    async def astream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseAsyncGen:
+        """The wrapped model's ``astream_complete`` (not pinned, not observed)."""
+        return await self.llm.astream_complete(prompt, formatted=formatted, **kwargs)
