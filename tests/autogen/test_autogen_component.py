@@ -13,19 +13,22 @@ pytest.importorskip("autogen_ext")
 
 from _autogen_support import (
     MATI,
+    MATI_DRIFTED,
     RecordingReplayClient,
     assert_pinned,
     calls_of,
     chat,
     make_agent,
     mati_replies,
+    system_text,
 )
 from autogen_agentchat.agents import AssistantAgent
 from autogen_core import ComponentModel
 from autogen_core.model_context import BufferedChatCompletionContext, ChatCompletionContext
-from autogen_core.models import ChatCompletionClient
+from autogen_ext.models.replay import ReplayChatCompletionClient
 from soulkeeper import PersonaGuard, Policy, Soul
 from soulkeeper.drift import DriftPolicy
+from soulkeeper.errors import StoreError
 from soulkeeper_autogen import PersonaChatCompletionContext, PersonaModelClient
 
 
@@ -85,7 +88,7 @@ async def test_agent_config_round_trip_keeps_the_persona_setup() -> None:
     assert isinstance(wrapper, PersonaModelClient)
     assert wrapper.stream == "buffer"
     assert wrapper.thread_id == loaded.model_context.thread_id == "autogen:mati"
-    assert isinstance(wrapper.client, RecordingReplayClient | ChatCompletionClient)
+    assert isinstance(wrapper.client, ReplayChatCompletionClient)
     assert await chat(loaded, "Hello") == mati_replies(1)[0]
 
 
@@ -96,3 +99,39 @@ def test_a_persona_built_in_memory_cannot_be_dumped() -> None:
     context = PersonaChatCompletionContext(PersonaGuard(in_memory, store="memory://"))
     with pytest.raises(ValueError, match="package path"):
         context.dump_component()
+
+
+async def test_a_loaded_agent_re_anchors_after_drift_even_with_a_memory_store() -> None:
+    """Loaded context and client have separate memory:// stores; the client's pinning still re-anchors."""
+    context = PersonaChatCompletionContext(MATI, store="memory://")
+    client = PersonaModelClient(
+        RecordingReplayClient([*mati_replies(1), MATI_DRIFTED, *mati_replies(3)[1:]]), context
+    )
+    agent = AssistantAgent("mati", model_client=client, model_context=context, system_message=None)
+    loaded = AssistantAgent.load_component(_through_json(agent.dump_component()))
+    wrapper = loaded._model_client
+    assert isinstance(wrapper, PersonaModelClient)
+    replay = wrapper.client
+    assert isinstance(replay, ReplayChatCompletionClient)  # the subclass loads as its provider
+    for i in range(3):
+        await chat(loaded, f"Question {i}")
+    calls = calls_of(replay)
+    assert_pinned(calls, wrapper.guard.packed().text)
+    assert "<persona-reminder>" in system_text(calls[2])
+    await wrapper.close()
+    await client.close()
+
+
+async def test_close_closes_only_guards_built_from_a_soul(tmp_path: Path) -> None:
+    """A guard built from a soul path is closed with the client; a guard passed in stays open."""
+    store = f"sqlite:///{tmp_path / 'state.db'}"
+    built = PersonaModelClient(RecordingReplayClient(mati_replies(1)), MATI, store=store)
+    await built.close()
+    with pytest.raises(StoreError):
+        built.guard.store.get_state("t")
+
+    given = PersonaGuard(MATI, store=store)
+    wrapper = PersonaModelClient(RecordingReplayClient(mati_replies(1)), given)
+    await wrapper.close()
+    assert given.store.get_state("t") is None
+    given.close()

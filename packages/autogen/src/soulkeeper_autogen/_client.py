@@ -24,7 +24,7 @@ from autogen_core.models import (
 )
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
-from soulkeeper.guard import Decision
+from soulkeeper.guard import Decision, PersonaGuard
 
 from soulkeeper_autogen._config import (
     GuardConfig,
@@ -94,9 +94,11 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
             if guard_options:
                 raise TypeError("guard options apply only when building a guard, not to a persona context")
             self.guard, self._store_url = soul_or_guard.guard, soul_or_guard._store_url
+            self._owns_guard = soul_or_guard._owns_guard
             thread_id = thread_id or soul_or_guard.thread_id
         else:
             self.guard, self._store_url = resolve(soul_or_guard, guard_options)
+            self._owns_guard = not isinstance(soul_or_guard, PersonaGuard)
         self.client = client
         self.thread_id = thread_id or default_thread_id(self.guard)
         if isinstance(client, PersonaModelClient) and client.thread_id == self.thread_id:
@@ -201,8 +203,13 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
     # ------------------------------------------------------------------ pass-through
 
     async def close(self) -> None:
-        """Close the wrapped client (the guard is closed by whoever created it)."""
+        """Close the wrapped client, and the guard when it was built from a soul (here or by the context).
+
+        A guard passed in ready-made is left open: whoever created it closes it.
+        """
         await self.client.close()
+        if self._owns_guard:
+            await self.guard.aclose()
 
     def actual_usage(self) -> RequestUsage:
         """The wrapped client's usage of its last call (a retry is a call of its own)."""
@@ -245,10 +252,12 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
 
     @classmethod
     def _from_config(cls, config: PersonaModelClientConfig) -> Self:
-        return cls(
+        client = cls(
             ChatCompletionClient.load_component(config.client),
             build_guard(config.guard),
             thread_id=config.thread_id,
             stream=config.stream,
             pin=config.pin,
         )
+        client._owns_guard, client._store_url = True, config.guard.store
+        return client

@@ -21,6 +21,7 @@ from autogen_core import Component, ComponentModel
 from autogen_core.model_context import ChatCompletionContext, UnboundedChatCompletionContext
 from autogen_core.models import LLMMessage
 from pydantic import BaseModel, ValidationError
+from soulkeeper.guard import PersonaGuard
 from soulkeeper.stores import ThreadState
 
 from soulkeeper_autogen._config import (
@@ -65,6 +66,9 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
     :param thread_id: the conversation's id in the guard's store (default ``autogen:<persona name>``);
         give the :class:`PersonaModelClient` the same one (or the context itself).
     :param system: the app's own system text, placed after the persona.
+
+    A guard built here from a soul is closed by :meth:`PersonaModelClient.close` of a client sharing it
+    (AutoGen contexts have no close of their own), or by ``context.guard.close()``.
     """
 
     component_config_schema = PersonaChatCompletionContextConfig
@@ -81,6 +85,7 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
     ) -> None:
         super().__init__()
         self.guard, self._store_url = resolve(soul_or_guard, guard_options)
+        self._owns_guard = not isinstance(soul_or_guard, PersonaGuard)
         self.inner: ChatCompletionContext = inner if inner is not None else UnboundedChatCompletionContext()
         self.thread_id = thread_id or default_thread_id(self.guard)
         self.system = system
@@ -159,4 +164,6 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
     @classmethod
     def _from_config(cls, config: PersonaChatCompletionContextConfig) -> Self:
         inner = ChatCompletionContext.load_component(config.inner) if config.inner is not None else None
-        return cls(build_guard(config.guard), inner, thread_id=config.thread_id, system=config.system)
+        context = cls(build_guard(config.guard), inner, thread_id=config.thread_id, system=config.system)
+        context._owns_guard, context._store_url = True, config.guard.store
+        return context
