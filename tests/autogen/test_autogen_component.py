@@ -26,7 +26,7 @@ from autogen_agentchat.agents import AssistantAgent
 from autogen_core import ComponentModel
 from autogen_core.model_context import BufferedChatCompletionContext, ChatCompletionContext
 from autogen_ext.models.replay import ReplayChatCompletionClient
-from soulkeeper import PersonaGuard, Policy, Soul
+from soulkeeper import PersonaGuard, Policy, Reserve, Soul
 from soulkeeper.drift import DriftPolicy
 from soulkeeper.errors import StoreError
 from soulkeeper_autogen import PersonaChatCompletionContext, PersonaModelClient
@@ -48,6 +48,7 @@ async def test_context_config_round_trip(tmp_path: Path) -> None:
         store=store,
         policy=policy,
         context_window=32_000,
+        reserve=Reserve(generation=2048),
     )
     dumped = context.dump_component()
     assert dumped.provider == "soulkeeper_autogen.PersonaChatCompletionContext"
@@ -62,6 +63,7 @@ async def test_context_config_round_trip(tmp_path: Path) -> None:
     assert loaded.guard is not context.guard
     assert loaded.guard.policy == policy
     assert loaded.guard.context_window == 32_000
+    assert loaded.guard.reserve == Reserve(generation=2048)
     assert loaded.guard.store.url == context.guard.store.url
     assert loaded.thread_id == "support-42"
     assert loaded.system == "App text."

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from soulkeeper.drift import DriftPolicy
 from soulkeeper.errors import IntegrityError
 from soulkeeper.guard import PersonaGuard, Policy, as_guard
+from soulkeeper.pack import Reserve
 from soulkeeper.spec import Soul
 
 __all__ = [
@@ -46,6 +47,9 @@ class GuardConfig(BaseModel):
     """The checkpoint store URL (``None``: ``$SOULKEEPER_STORE`` or the default SQLite file)."""
     tokenizer: str = "estimate"
     context_window: int | None = None
+    reserve: dict[str, int] = Field(default_factory=dict)
+    """:class:`~soulkeeper.Reserve` fields (tokens kept free for system text, history and the answer)."""
+    fallback: bool = False
     policy: dict[str, Any] = Field(default_factory=dict)
     """:class:`~soulkeeper.Policy` fields (``drift`` as a mapping of :class:`DriftPolicy` fields)."""
     expect_digest: str | None = None
@@ -69,6 +73,8 @@ def guard_config(guard: PersonaGuard, *, store: str | None = None) -> GuardConfi
         store=store if store is not None else guard.store.url,
         tokenizer=guard.tokenizer.name,
         context_window=guard.context_window,
+        reserve=dataclasses.asdict(guard.reserve),
+        fallback=guard.fallback,
         policy=dataclasses.asdict(guard.policy),
     )
 
@@ -83,6 +89,8 @@ def build_guard(config: GuardConfig) -> PersonaGuard:
         store=config.store,
         tokenizer=config.tokenizer,
         context_window=config.context_window,
+        reserve=Reserve(**config.reserve),
+        fallback=config.fallback,
         policy=policy,
         expect_digest=config.expect_digest,
     )

@@ -14,6 +14,7 @@ compaction cannot drop it; ``get_messages()`` asks the guard for the model input
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, Self
 
@@ -21,6 +22,7 @@ from autogen_core import Component, ComponentModel
 from autogen_core.model_context import ChatCompletionContext, UnboundedChatCompletionContext
 from autogen_core.models import LLMMessage
 from pydantic import BaseModel, ValidationError
+from soulkeeper.errors import StoreError
 from soulkeeper.guard import PersonaGuard
 from soulkeeper.stores import ThreadState
 
@@ -38,6 +40,8 @@ from soulkeeper_autogen._config import (
 from soulkeeper_autogen._convert import from_guard, to_guard
 
 __all__ = ["PersonaChatCompletionContext", "PersonaChatCompletionContextConfig"]
+
+logger = logging.getLogger("soulkeeper.autogen")
 
 _KEPT = ("turn", "drift_score", "level", "pending_reanchor", "violated_rules")
 
@@ -126,8 +130,9 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
             files changed since (its digest differs), or it was not saved by a persona context.
         """
         record = state.get("soulkeeper") if isinstance(state, Mapping) else None
-        check_persona(self.guard, record.get("persona") if isinstance(record, Mapping) else None)
-        assert isinstance(record, Mapping)  # check_persona refused anything else
+        if not isinstance(record, Mapping):
+            record = {}
+        check_persona(self.guard, record.get("persona"))
         inner = state.get("inner")
         if not isinstance(inner, Mapping):
             raise PersonaStateError("state has a persona record but no inner context state")
@@ -149,7 +154,12 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
                 return current
             return current.model_copy(update={k: getattr(wanted, k) for k in _KEPT})
 
-        await self.guard.store.aupdate_state(self.thread_id, newer)
+        try:
+            await self.guard.store.aupdate_state(self.thread_id, newer)
+        except StoreError as exc:  # the persona stays pinned; the drift state is lost like any outage's
+            if self.guard.policy.fail_closed_store:
+                raise
+            logger.warning("%s: could not restore the thread's drift state: %s", self.thread_id, exc)
 
     # ------------------------------------------------------------------ component config
 
