@@ -125,6 +125,17 @@ async def test_function_call_results_are_not_observed() -> None:
     assert g.state(wrapper.thread_id) is None
 
 
+async def test_structured_output_replies_are_not_observed() -> None:
+    """A json_output request's reply is data, not the persona's prose: no decision, no retry."""
+    g = guard(allow_retry=True)
+    client = RecordingReplayClient(['{"status": "ok!!!"}'])
+    wrapper = PersonaModelClient(client, g)
+    result = await wrapper.create([UserMessage(content="Status as JSON", source="user")], json_output=True)
+    assert result.content == '{"status": "ok!!!"}'
+    assert wrapper.last_decision is None
+    assert len(client.create_calls) == 1
+
+
 async def test_pin_puts_the_persona_first_even_without_the_persona_context() -> None:
     """With a plain context and an app system message, the client alone pins the persona and merges the rest."""
     from autogen_agentchat.agents import AssistantAgent

@@ -71,6 +71,9 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
         that bypass the persona context (another context, the reflection step) are pinned too. The
         guard's own output passes through unchanged.
     :param on_decision: called with every :class:`~soulkeeper.guard.Decision`.
+
+    Replies made only of function calls, and replies to ``json_output`` requests (structured output),
+    are not checked: they are not the persona's prose.
     """
 
     component_type = "model"
@@ -119,8 +122,10 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
         converted, origin = to_guard(messages)
         return from_guard(await self.guard.aprepare(self.thread_id, converted), origin)
 
-    async def _observe(self, result: CreateResult, user_text: str | None, attempt: int) -> Decision | None:
-        if not isinstance(result.content, str):  # function calls: no persona text to check
+    async def _observe(
+        self, result: CreateResult, user_text: str | None, attempt: int, json_output: object
+    ) -> Decision | None:
+        if not isinstance(result.content, str) or json_output:  # function calls, JSON: not persona prose
             return None
         decision = await self.guard.aobserve(
             self.thread_id, result.content, user_text=user_text, attempt=attempt
@@ -131,6 +136,9 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
         if self.on_decision is not None:
             self.on_decision(decision)
         return decision
+
+    def _again(self, decision: Decision | None, attempt: int) -> bool:
+        return decision is not None and decision.action == "retry" and attempt < self.guard.policy.max_retries
 
     async def create(
         self,
@@ -154,8 +162,8 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
                 extra_create_args=extra_create_args,
                 cancellation_token=cancellation_token,
             )
-            decision = await self._observe(result, user_text, attempt)
-            if decision is None or decision.action != "retry":
+            decision = await self._observe(result, user_text, attempt, json_output)
+            if not self._again(decision, attempt):
                 return result
             attempt += 1
 
@@ -191,8 +199,8 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
                     chunks.append(item)
             if result is None:
                 raise RuntimeError("the wrapped model client's stream ended without a CreateResult")
-            decision = await self._observe(result, user_text, attempt)
-            if decision is None or decision.action != "retry":
+            decision = await self._observe(result, user_text, attempt, json_output)
+            if not self._again(decision, attempt):
                 break
             attempt += 1
         if self.stream == "buffer":
