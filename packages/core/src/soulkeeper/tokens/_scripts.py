@@ -7,6 +7,7 @@ differently (letters, digits, spaces, newlines, punctuation) and three non-ASCII
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 __all__ = ["CLASSES", "class_of", "script_counts"]
@@ -123,25 +124,32 @@ class _Table(dict[int, str]):
 
 _TABLE = _Table()
 
-# pure-ASCII text (most English persona files) is counted with C-level bytes.translate deletions
-_ASCII_DELETE = {
-    name: bytes(c for c in range(0x80) if class_of(chr(c)) != name)
-    for name in ("lower", "upper", "digit", "space", "newline", "punct", "symbol")
-}
-_ASCII_INDEX = tuple((CLASSES.index(name), keep) for name, keep in _ASCII_DELETE.items())
+# ASCII characters are counted with C-level bytes.translate deletions on the UTF-8 bytes (every byte
+# below 0x80 is an ASCII character there); only the non-ASCII characters go through the lookup table
+_ASCII_CLASSES = ("lower", "upper", "digit", "space", "newline", "punct", "symbol")
+_ASCII_INDEX = tuple(
+    (CLASSES.index(name), bytes(c for c in range(256) if c >= 0x80 or class_of(chr(c)) != name))
+    for name in _ASCII_CLASSES
+)
+_NON_ASCII_MARKS = tuple((i, _MARKS[i]) for i, name in enumerate(CLASSES[:-1]) if name not in _ASCII_CLASSES)
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_MOSTLY_ASCII = 4  # below one non-ASCII character in this many, strip the ASCII before the lookup
 
 
 def script_counts(text: str) -> tuple[int, ...]:
     """Characters of ``text`` per class, in the order of :data:`CLASSES` (the last: ``"\\n\\n"`` pairs)."""
+    counts = [0] * len(CLASSES)
     if not text:
-        return (0,) * len(CLASSES)
-    if text.isascii():
-        data = text.encode("ascii")
-        counts = [0] * len(CLASSES)
-        for index, delete in _ASCII_INDEX:
-            counts[index] = len(data.translate(None, delete))
-    else:
-        marked = text.translate(_TABLE)
-        counts = [marked.count(mark) for mark in _MARKS]
+        return tuple(counts)
+    data = text.encode("utf-8")
+    for index, delete in _ASCII_INDEX:
+        counts[index] = len(data.translate(None, delete))
+    if len(data) != len(text):  # some non-ASCII characters
+        rest = text
+        if (len(data) - len(text)) * _MOSTLY_ASCII < len(text):
+            rest = _ASCII_RUNS.sub("", text)
+        marked = rest.translate(_TABLE)
+        for index, mark in _NON_ASCII_MARKS:
+            counts[index] = marked.count(mark)
     counts[-1] = text.count("\n\n")
     return tuple(counts)
