@@ -37,7 +37,7 @@ from soulkeeper.spec import Soul
 
 from soulkeeper_langchain._bridge import StateBridge, merge_records
 from soulkeeper_langchain._convert import last_user_text, thread_id_from_config
-from soulkeeper_langchain._probe import SystemProbe, instrument
+from soulkeeper_langchain._probe import EXPECTED, Expectation, Instrumenter, SystemProbe
 
 __all__ = ["STATE_KEY", "PersonaMiddleware", "PersonaState"]
 
@@ -130,6 +130,8 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         self.replaced_calls = 0
         """How many model calls received something other than the pinned persona."""
         self._bridge = StateBridge(self.guard)
+        self._probe = None if on_replaced == "ignore" else SystemProbe(raise_error=on_replaced == "raise")
+        self._instrument = Instrumenter(self._probe, buffer=stream == "buffer")
         self._warned = False
 
     @property
@@ -159,9 +161,11 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             system, messages = self._bridge.prepare(
                 thread_id, request.messages, request.system_message, record
             )
-            probe = self._probe(system)
-            response = handler(self._request(request, system, messages, probe))
-            self._check_probe(probe)
+            expected, token = self._expect(system)
+            try:
+                response = handler(self._request(request, system, messages))
+            finally:
+                self._settle(expected, token)
             reply = reply_of(response)
             if not should_observe(reply):
                 return ExtendedModelResponse(model_response=response)
@@ -186,9 +190,11 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             system, messages = await self._bridge.aprepare(
                 thread_id, request.messages, request.system_message, record
             )
-            probe = self._probe(system)
-            response = await handler(self._request(request, system, messages, probe))
-            self._check_probe(probe)
+            expected, token = self._expect(system)
+            try:
+                response = await handler(self._request(request, system, messages))
+            finally:
+                self._settle(expected, token)
             reply = reply_of(response)
             if not should_observe(reply):
                 return ExtendedModelResponse(model_response=response)
@@ -210,26 +216,30 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         records = state.get(STATE_KEY) if isinstance(state, Mapping) else None
         return records.get(self._name) if isinstance(records, Mapping) else None
 
-    def _probe(self, system: Any) -> SystemProbe | None:
-        if self.on_replaced == "ignore":
-            return None
-        return SystemProbe(text_of(system.content), where=self._name, raise_error=self.on_replaced == "raise")
+    def _expect(self, system: Any) -> tuple[Expectation | None, Any]:
+        if self._probe is None:
+            return None, None
+        expected = Expectation(text_of(system.content), self._name)
+        return expected, EXPECTED.set({**(EXPECTED.get() or {}), id(self._probe): expected})
 
     def _request(
-        self, request: ModelRequest[Any], system: Any, messages: list[BaseMessage], probe: SystemProbe | None
+        self, request: ModelRequest[Any], system: Any, messages: list[BaseMessage]
     ) -> ModelRequest[Any]:
-        model = instrument(request.model, probe, buffer=self.stream == "buffer")
         return request.override(
-            system_message=system, messages=cast("list[AnyMessage]", messages), model=model
+            system_message=system,
+            messages=cast("list[AnyMessage]", messages),
+            model=self._instrument(request.model),
         )
 
-    def _check_probe(self, probe: SystemProbe | None) -> None:
-        if probe is None or probe.problem is None:
+    def _settle(self, expected: Expectation | None, token: Any) -> None:
+        if token is not None:
+            EXPECTED.reset(token)
+        if expected is None or expected.problem is None:
             return
         self.replaced_calls += 1
         if not self._warned:
             self._warned = True
-            logger.warning("%s", probe.problem)
+            logger.warning("%s", expected.problem)
 
     def _emit(self, decision: Decision) -> None:
         if self.on_decision is not None:
