@@ -54,3 +54,17 @@ def test_huge_content_is_cut() -> None:
     huge = "x" * 3_000_000
     assert len(text_of(huge)) < 2_100_000
     assert text_of(huge).endswith("message too long]")
+
+
+def test_framework_like_objects_give_their_content() -> None:
+    """Objects with a .content attribute (framework messages) flatten to that content, not their repr."""
+
+    class FrameworkMessage:
+        def __init__(self, content: Any) -> None:
+            self.content = content
+
+    assert text_of(FrameworkMessage("hello")) == "hello"
+    assert text_of([FrameworkMessage("a"), FrameworkMessage([{"type": "text", "text": "b"}])]) == "a\nb"
+    loop: list[Any] = []
+    loop.append(loop)
+    assert coerce_message({"role": "user", "content": loop}) is None  # recursion is caught, not raised

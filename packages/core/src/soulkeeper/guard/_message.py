@@ -85,7 +85,8 @@ def text_of(content: Any) -> str:
     """Flatten message content of any shape into text, never raising.
 
     Strings pass through; bytes are decoded as UTF-8 with replacement; content-block lists (``[{"type":
-    "text", "text": ...}, ...]``) are joined; ``None`` becomes ``""``; anything else is ``str()``-ed.
+    "text", "text": ...}, ...]``) are joined; ``None`` becomes ``""``; objects with a ``content``
+    attribute (framework messages) give that content; anything else is ``str()``-ed.
     NUL characters are removed and very long text is cut at :data:`MAX_CONTENT_CHARS`.
     """
     if content is None:
@@ -100,9 +101,10 @@ def text_of(content: Any) -> str:
     elif isinstance(content, list | tuple):
         text = "\n".join(t for t in (text_of(part) for part in content) if t)
     else:
-        try:
-            text = str(content)
-        except Exception:  # a hostile __str__ must not take the guard down
+        try:  # framework message objects (LangChain, LlamaIndex, AutoGen) carry their text in .content
+            inner = getattr(content, "content", None)
+            text = text_of(inner) if inner is not None and inner is not content else str(content)
+        except Exception:  # a hostile __str__ or property must not take the guard down
             text = ""
     if "\x00" in text:
         text = text.replace("\x00", "")
