@@ -135,3 +135,16 @@ def test_callback_handler_watches_without_changing_and_skips_the_summarizer() ->
     assert monitor.events[1].thread_id == "watch"
     assert monitor.events[1].action in ("reinject", "restore")
     assert all(system_text(call) == "Plain app prompt without persona." for call in model.calls)
+
+
+async def test_callback_handler_on_the_async_path() -> None:
+    """With ainvoke the handler observes each reply under the run's thread id."""
+    monitor = PersonaCallbackHandler(MATI, store="memory://")
+    model = RecordingChatModel(script=[DRIFTED, CLEAN])
+    agent = create_agent(model, [], checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "watch-async"}, "callbacks": [monitor]}
+    for n in range(2):
+        await agent.ainvoke({"messages": [HumanMessage(f"Question {n}?")]}, config)
+    assert monitor.metrics["observed"] == 2
+    assert [d.thread_id for d in monitor.events] == ["watch-async", "watch-async"]
+    assert monitor.events[0].action in ("reinject", "restore")

@@ -100,3 +100,20 @@ def test_a_ready_guard_is_shared_and_options_with_it_are_refused() -> None:
         PersonaMiddleware(guard, context_window=100)
     with pytest.raises(ValueError, match="stream"):
         PersonaMiddleware(guard, stream="later")  # type: ignore[arg-type]
+
+
+async def test_replacement_is_detected_on_the_async_path() -> None:
+    """ainvoke runs the probe too: a replaced persona is counted, or raises with on_replaced="raise"."""
+    middleware = PersonaMiddleware(MATI, store="memory://")
+    agent = create_agent(RecordingChatModel(), [], middleware=[middleware, other_prompt])
+    await agent.ainvoke({"messages": [HumanMessage("Hi?")]})
+    assert middleware.replaced_calls == 1
+    strict = PersonaMiddleware(MATI, store="memory://", on_replaced="raise")
+    agent = create_agent(RecordingChatModel(), [], middleware=[strict, other_prompt])
+    with pytest.raises(PersonaReplacedError):
+        await agent.ainvoke({"messages": [HumanMessage("Hi?")]})
+    fine = PersonaMiddleware(MATI, store="memory://", on_replaced="raise")
+    await create_agent(RecordingChatModel(), [], middleware=[other_prompt, fine]).ainvoke(
+        {"messages": [HumanMessage("Hi?")]}
+    )
+    assert fine.replaced_calls == 0
