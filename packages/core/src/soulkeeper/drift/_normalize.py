@@ -8,8 +8,8 @@ Detectors match words and patterns on normalised text so that tricks do not slip
   and Unicode tag characters (used to smuggle hidden ASCII) — the zero-width joiner and tags are kept
   inside emoji sequences (👨‍👩‍👧, 🏴 flags);
 * Cyrillic and Greek look-alikes of Latin letters (``Неllо`` with Cyrillic Н, е, о) folded to Latin in
-  words that also contain Latin letters, or everywhere when the text is mostly Latin; Russian or Greek
-  text itself is left alone.
+  words that also contain Latin letters, or everywhere when every Cyrillic/Greek letter of a text that
+  has Latin letters is a look-alike; Russian or Greek text itself is left alone.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ _CONFUSABLE_CHARS = frozenset(CONFUSABLES)
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 _SPECIAL = frozenset(chr(c) for c in _INVISIBLE) | _CONFUSABLE_CHARS
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _LOOKALIKE_SCRIPTS_RE = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
 
@@ -83,6 +84,18 @@ class NormalizedText:
         nxt = self.offsets[end]
         # the original end is where the character after the last mapped one starts
         return self.offsets[start], max(nxt, last + 1)
+
+
+def _is_mark(ch: str) -> bool:
+    return bool(unicodedata.combining(ch)) or "\u1160" <= ch <= "\u11ff" or ch in "\uff9e\uff9f"
+
+
+def _mark_follows(text: str, i: int) -> bool:
+    """True when, skipping invisible characters from ``i``, the next character is a combining mark."""
+    n = len(text)
+    while i < n and ord(text[i]) in _INVISIBLE:
+        i += 1
+    return i < n and _is_mark(text[i])
 
 
 def _keep_invisible(text: str, i: int) -> bool:
@@ -120,7 +133,7 @@ def normalize_with_map(text: str, *, fold_confusables: bool = True) -> Normalize
     # ASCII stretches are copied whole; only runs of other characters are looked at one by one
     for run in _NON_ASCII_RE.finditer(text):
         start, end = run.span()
-        if start > done and unicodedata.combining(text[start]):
+        if start > done and _mark_follows(text, start):
             start -= 1  # a combining mark belongs with the ASCII letter before it
         if start > done:
             out.append(text[done:start])
@@ -144,13 +157,21 @@ def _normalize_run(text: str, i: int, end: int, out: list[str], offsets: list[in
         if cp in _INVISIBLE and not _keep_invisible(text, i):
             i += 1
             continue
-        # a cluster: a starter plus following combining marks (and Hangul vowel/final jamo)
+        # a cluster: a starter plus following combining marks (and Hangul vowel/final jamo); invisible
+        # characters between them are dropped, so the marks still compose with their base
         j = i + 1
-        while j < end and (
-            unicodedata.combining(text[j]) or "\u1160" <= text[j] <= "\u11ff" or text[j] in "\uff9e\uff9f"
-        ):
-            j += 1
+        dropped = False
+        while j < end:
+            if _is_mark(text[j]):
+                j += 1
+            elif ord(text[j]) in _INVISIBLE and _mark_follows(text, j) and not _keep_invisible(text, j):
+                j += 1
+                dropped = True
+            else:
+                break
         chunk = text[i:j]
+        if dropped:
+            chunk = "".join(c for c in chunk if ord(c) not in _INVISIBLE)
         norm = chunk if cp in _EMOJI or ch in "\ufe0f\ufe0e" else unicodedata.normalize("NFKC", chunk)
         out.append(norm)
         offsets.extend([i] * len(norm))
@@ -160,8 +181,17 @@ def _normalize_run(text: str, i: int, end: int, out: list[str], offsets: list[in
 def _fold(text: str) -> str:
     if _CONFUSABLE_CHARS.isdisjoint(text):
         return text
-    if len(_LATIN_RE.findall(text)) > len(_LOOKALIKE_SCRIPTS_RE.findall(text)):
-        return text.translate(_CONFUSABLE_TABLE)
+    # Every Cyrillic/Greek letter here is a look-alike and there is Latin text: a disguise, fold them
+    # all ("Неу there"). Otherwise real Cyrillic/Greek text is present: fold only mixed-script words.
+    # (Both tests are unchanged by folding, so normalising twice gives the same result.)
+    genuine = sum(1 for ch in _LOOKALIKE_SCRIPTS_RE.findall(text) if ch not in _CONFUSABLE_CHARS)
+    if genuine == 0 and _LATIN_RE.search(text) is not None:
+        if _COMBINING_RE.search(text) is None:
+            return text.translate(_CONFUSABLE_TABLE)
+        # a look-alike carrying a combining mark stays as it is (folding it would leave an uncomposed pair)
+        return "".join(
+            ch if _COMBINING_RE.match(text, i + 1) else CONFUSABLES.get(ch, ch) for i, ch in enumerate(text)
+        )
     # fold only words that mix Latin letters with look-alikes
     chars = list(text)
     start = None
@@ -173,7 +203,12 @@ def _fold(text: str) -> str:
         if start is not None:
             word = chars[start:k]
             if any(_is_latin(c) for c in word) and any(c in CONFUSABLES for c in word):
-                chars[start:k] = [CONFUSABLES.get(c, c) for c in word]
+                chars[start:k] = [
+                    c
+                    if start + n + 1 < len(chars) and _COMBINING_RE.match(chars[start + n + 1])
+                    else CONFUSABLES.get(c, c)
+                    for n, c in enumerate(word)
+                ]
             start = None
     return "".join(chars)
 
