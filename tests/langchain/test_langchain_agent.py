@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 pytest.importorskip("langchain")
@@ -12,21 +14,21 @@ from langchain.agents.middleware import SummarizationMiddleware
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from soulkeeper import PersonaGuard
-from soulkeeper.guard import text_of
+from soulkeeper.guard import Decision, text_of
 from soulkeeper.testing import DriftingChatModel
 from soulkeeper_langchain import STATE_KEY, PersonaMiddleware
 
 SUMMARY = "Summary: the user asked a series of questions about the deployment."
 
 
-def _agent(guard: PersonaGuard, model: RecordingChatModel, summarizer: RecordingChatModel):  # type: ignore[no-untyped-def]
+def _agent(guard: PersonaGuard, model: RecordingChatModel, summarizer: RecordingChatModel, **options: Any):  # type: ignore[no-untyped-def]
     return create_agent(
         model,
         [],
         system_prompt="You can explain deployments.",
         middleware=[
             SummarizationMiddleware(summarizer, trigger=("messages", 8), keep=("messages", 4)),
-            PersonaMiddleware(guard),
+            PersonaMiddleware(guard, **options),
         ],
         checkpointer=InMemorySaver(),
     )
@@ -34,13 +36,15 @@ def _agent(guard: PersonaGuard, model: RecordingChatModel, summarizer: Recording
 
 def test_sixty_turns_with_summarization_keep_the_persona_first_and_out_of_the_summary() -> None:
     """Over 60 turns with summaries every few turns, every model call starts with the persona verbatim
-    (one system message), the summarizer never sees it, and it never enters the agent state."""
+    (one system message), the summarizer never sees it, it never enters the agent state, and every
+    drift the guard flags in the DriftingChatModel's replies re-anchors the next call."""
     guard = PersonaGuard(MATI, store="memory://")
     persona = guard.packed().text
     drifting = DriftingChatModel(guard.soul, seed=3, recede_tokens=300)
     model = RecordingChatModel(default=drifting.reply)
     summarizer = RecordingChatModel(default=SUMMARY)
-    agent = _agent(guard, model, summarizer)
+    decisions: list[Decision] = []
+    agent = _agent(guard, model, summarizer, on_decision=decisions.append)
     config = {"configurable": {"thread_id": "sixty"}}
     for turn in range(60):
         agent.invoke({"messages": [HumanMessage(f"Question {turn} about the deployment?")]}, config)
@@ -52,6 +56,10 @@ def test_sixty_turns_with_summarization_keep_the_persona_first_and_out_of_the_su
         for call in model.calls
     )
     assert len(summarizer.calls) >= 10, "the summarizer should have run every few turns"
+    flagged = [n for n, d in enumerate(decisions[:-1]) if d.action in ("reinject", "restore")]
+    assert flagged, "the simulated model should drift at least once in 60 turns"
+    for n in flagged:
+        assert "<persona-reminder>" in system_text(model.calls[n + 1])
     first_line = persona.strip().splitlines()[0]
     for call in summarizer.calls:
         for message in call:
