@@ -94,7 +94,7 @@ class _Guarded:
                     await self._discard(ctx)
                     attempt += 1
                     continue
-            if self.stream_mode == "buffered" and self.streaming and ctx.is_running:
+            if self.stream_mode == "buffered" and self.streaming:
                 content = output.response.content or ""
                 ctx.write_event_to_stream(
                     AgentStream(
