@@ -30,7 +30,7 @@ __all__ = ["EXPECTED", "Expectation", "Instrumenter", "PersonaReplacedError", "S
 _MAX_MODELS = 8
 
 
-class PersonaReplacedError(SoulkeeperError):
+class PersonaReplacedError(SoulkeeperError, RuntimeError):
     """The model did not receive the persona the middleware pinned (another middleware replaced it)."""
 
 
