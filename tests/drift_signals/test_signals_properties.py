@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from soulkeeper.drift import detect_language, find_emoji, formality, identity_claims, normalize
-from soulkeeper.drift.signals import find_emoji_spans, find_emoticons, normalize_with_map
+from soulkeeper.drift import detect_language, find_emoji, formality, identity_claims, normalize, speech_level
+from soulkeeper.drift.signals import (
+    find_emoji_spans,
+    find_emoticons,
+    normalize_with_map,
+    speech_level_sentences,
+)
 
 # ASCII, Latin-1, CJK, Hangul, emoji, joiners, selectors, tags, look-alikes, combining marks
 ALPHABET = st.sampled_from(
@@ -64,3 +70,25 @@ def test_signals_never_fail(text: str) -> None:
     assert isinstance(detect_language(text), str)
     assert all(isinstance(c, str) and c for c in identity_claims(text))
     assert all(isinstance(e, str) and e for e in find_emoticons(text))
+
+
+KO_JA_ALPHABET = st.sampled_from(
+    list("배포가완료되었습니다확인해줘요어야죠니까ㅋㅠ 저나너")
+    + list("デプロイが完了しましたですよね「」『』。、！？")
+    + list('."“”‘’,!?~\n 0a')
+)
+KO_JA_TEXT = st.text(alphabet=KO_JA_ALPHABET, max_size=40)
+LEVELS = {"formal", "polite", "casual", "mixed", "undecided"}
+
+
+@given(KO_JA_TEXT)
+@settings(max_examples=150, deadline=None)
+def test_speech_level_total_on_any_text(text: str) -> None:
+    """speech_level answers one of its five values for any text, and sentence spans lie inside the text."""
+
+    for lang, module in (("ko", "kiwipiepy"), ("ja", "fugashi")):
+        pytest.importorskip(module)
+        assert speech_level(text, lang) in LEVELS
+        for sentence in speech_level_sentences(text, lang):
+            a, b = sentence.span
+            assert 0 <= a < b <= len(text)
