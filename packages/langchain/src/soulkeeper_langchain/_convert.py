@@ -16,6 +16,7 @@ from typing import Any
 from langchain_core.messages import (
     AIMessage,
     BaseMessage,
+    ChatMessage,
     HumanMessage,
     SystemMessage,
     ToolMessage,
@@ -24,7 +25,16 @@ from soulkeeper.guard import MARK, Message, ToolCall, text_of
 
 __all__ = ["from_langchain", "last_user_text", "system_message", "thread_id_from_config", "to_langchain"]
 
-_ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool", "developer": "system"}
+_ROLES = {
+    "human": "user",
+    "user": "user",
+    "ai": "assistant",
+    "assistant": "assistant",
+    "system": "system",
+    "developer": "system",
+    "tool": "tool",
+    "function": "tool",
+}
 
 
 def _tool_calls(message: BaseMessage) -> tuple[ToolCall, ...]:
@@ -45,7 +55,8 @@ def from_langchain(messages: Sequence[BaseMessage]) -> tuple[list[Message], dict
     out: list[Message] = []
     origin: dict[int, BaseMessage] = {}
     for message in messages:
-        role = _ROLES.get(message.type, "user")
+        kind = message.role if isinstance(message, ChatMessage) else message.type
+        role = _ROLES.get(str(kind).lower(), "user")
         meta = message.additional_kwargs.get(MARK) if isinstance(message.additional_kwargs, Mapping) else None
         converted = Message(
             role=role,  # type: ignore[arg-type]  # _ROLES maps onto the guard's four roles
