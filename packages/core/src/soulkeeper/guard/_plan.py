@@ -34,8 +34,8 @@ def plan_turn(current: ThreadState, report: DriftReport, attempt: int, policy: P
     """The new state after ``report`` and the action to take.
 
     * The score and level come from the drift scoring policy; a clean reply is always ``ok`` (a level
-      still at ``restore`` from the score alone is lowered to ``reinject``), while the re-anchor stays
-      pending until the score settles.
+      still at ``restore`` from the score alone is lowered to ``reinject``). The re-anchor stays pending
+      exactly while the level is ``reinject`` or ``restore``.
     * A reply that drifts while a re-anchor was already pending escalates ``reinject`` to ``restore``:
       the reminder did not hold, so anchoring examples from a known-good checkpoint are pinned too.
     * ``retry`` replaces ``reinject``/``restore`` when the policy allows another model call this turn.
