@@ -3,7 +3,7 @@ records decisions, pre_model_hook serves create_react_agent, and the callback ha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
 import pytest
 
@@ -16,12 +16,12 @@ from langchain_core.messages import HumanMessage, RemoveMessage, SystemMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
-from soulkeeper import PersonaGuard
 from soulkeeper.guard import text_of
 from soulkeeper_langchain import (
     STATE_KEY,
     PersonaCallbackHandler,
     PersonaGraphState,
+    SoulkeeperRecords,
     persona_node,
     pre_model_hook,
 )
@@ -96,18 +96,35 @@ async def test_async_graph_and_restart_keep_the_reanchor() -> None:
 @pytest.mark.filterwarnings("ignore:create_react_agent has been moved:DeprecationWarning")
 def test_pre_model_hook_pins_the_persona_in_create_react_agent() -> None:
     """The hook puts the persona only into llm_input_messages: first and verbatim in every call, never
-    in the agent's messages."""
+    in the agent's messages; the observe node as post_model_hook re-anchors after a drift."""
     from langgraph.prebuilt import create_react_agent
+    from langgraph.prebuilt.chat_agent_executor import AgentState
 
-    model = RecordingChatModel()
-    hook = pre_model_hook(MATI, store="memory://", system="You can explain deployments.")
-    agent = create_react_agent(model, [], pre_model_hook=hook, checkpointer=InMemorySaver())
+    class ReactState(AgentState):  # type: ignore[misc]
+        soulkeeper: NotRequired[SoulkeeperRecords]
+
+    persona = persona_node(MATI, store="memory://", system="You can explain deployments.")
+    model = RecordingChatModel(script=[CLEAN, DRIFTED, CLEAN])
+    agent = create_react_agent(
+        model,
+        [],
+        pre_model_hook=persona.pre_model_hook(),
+        post_model_hook=persona.observe_node(),
+        state_schema=ReactState,
+        checkpointer=InMemorySaver(),
+    )
     config = {"configurable": {"thread_id": "react"}}
     for n in range(3):
         result = agent.invoke({"messages": [HumanMessage(f"Question {n}?")]}, config)
-    persona = PersonaGuard(MATI, store="memory://").packed().text
-    assert_persona_first(model.calls, persona)
+    assert_persona_first(model.calls, persona.guard.packed().text)
     assert not any(isinstance(m, SystemMessage) for m in result["messages"])
+    assert "<persona-reminder>" in system_text(model.calls[2])
+    assert result[STATE_KEY]["mati"]["turn"] == 3
+
+    bare = RecordingChatModel()
+    hook = pre_model_hook(MATI, store="memory://")
+    create_react_agent(bare, [], pre_model_hook=hook).invoke({"messages": [HumanMessage("Hi?")]})
+    assert_persona_first(bare.calls, persona.guard.packed().text)
 
 
 def test_callback_handler_watches_without_changing_and_skips_the_summarizer() -> None:
