@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from soulkeeper.cli import EXIT_INVALID
 from soulkeeper.cli._output import fail
+
+if TYPE_CHECKING:
+    from soulkeeper.drift import DriftPolicy
 
 __all__ = ["Turn", "read_transcript", "scan"]
 
@@ -121,13 +124,13 @@ def scan(path: Path, transcript: Path, as_json: bool) -> None:
         }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        _print(soul.name, detector.detectors, rows)
+        _print(soul.name, detector.detectors, rows, DEFAULT_POLICY)
     if drifted:
         bad = sum(1 for row in rows if not row["ok"])
         fail(f"drift found in {bad} of {len(rows)} assistant turns", EXIT_INVALID)
 
 
-def _print(persona: str, detectors: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+def _print(persona: str, detectors: tuple[str, ...], rows: list[dict[str, Any]], policy: DriftPolicy) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -162,3 +165,7 @@ def _print(persona: str, detectors: tuple[str, ...], rows: list[dict[str, Any]])
         f"  peak {peak:.2f}, final {rows[-1]['drift_score']:.2f}" if rows else "  (no assistant turns)"
     )
     console.print(chart)
+    console.print(
+        f"levels: [green]ok[/] < {policy.warn} ≤ [yellow]warn[/] < {policy.reinject} ≤ "
+        f"[dark_orange]reinject[/] < {policy.restore} ≤ [red]restore[/]"
+    )
