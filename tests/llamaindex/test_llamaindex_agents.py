@@ -149,7 +149,8 @@ async def test_function_agent_without_retry_reanchors_next_run(tmp_path: Path) -
 # ReActAgent's own streaming code asks ``ctx.is_running`` inside its step, which llama-index-workflows
 # deprecates; a plain ReActAgent warns the same way.
 @pytest.mark.filterwarnings("ignore:is_running called from within a step:DeprecationWarning")
-async def test_react_agent_persona_before_react_header(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stream_mode", ["stream", "buffered"])
+async def test_react_agent_persona_before_react_header(tmp_path: Path, stream_mode: str) -> None:
     """ReActAgent: one system message, persona first, the ReAct header and system prompt after it; retry works."""
     guard = PersonaGuard(MATI, store="memory://", policy=Policy(allow_retry=True))
 
@@ -162,7 +163,12 @@ async def test_react_agent_persona_before_react_header(tmp_path: Path) -> None:
     llm = ScriptedLLM(reply)
     memory = sqlite_memory(tmp_path / "react.db", "react")
     agent = PersonaReActAgent(
-        guard, thread_id="react", llm=llm, tools=[deploy_status], system_prompt="Prefer the status tool."
+        guard,
+        thread_id="react",
+        stream_mode=stream_mode,  # type: ignore[arg-type]
+        llm=llm,
+        tools=[deploy_status],
+        system_prompt="Prefer the status tool.",
     )
     assert str(await agent.run(user_msg="First?", memory=memory)) == CLEAN
     assert str(await agent.run(user_msg="Second?", memory=memory)) == FIXED
