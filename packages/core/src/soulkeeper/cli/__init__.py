@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "demo": "demo:demo",
     "diff": "diff:diff",
     "digest": "integrity:digest",
+    "eval": "eval:eval_command",
     "init": "scaffold:init",
     "inspect": "validate:inspect",
     "keygen": "integrity:keygen",
