@@ -4,7 +4,8 @@
 
 Documents are 25-line chunks of ../shared/data/text/{ko,ja,zh,en}.txt (and of eight more languages);
 odd-numbered documents were held out when bench/tokens_fit.py fitted the rates. "md" is every markdown
-file of the real Soul Spec packages in ../shared/data/souls (never used for fitting). Prints markdown tables:
+file of the real Soul Spec packages in ../shared/data/souls and "examples" every text file of the
+repository's example personas (ko/ja/en markdown, YAML, JSON); neither is used for fitting. Prints markdown tables:
 per family x language, the mean absolute percentage error and the signed bias (− = undercount) of the
 calibrated estimate on held-out and on training documents, next to the common "CJK 0.75 / other 0.25"
 estimate; then the worst undercount of the conservative ``estimate`` on every document.
@@ -24,11 +25,13 @@ from tokens_common import (
     Doc,
     available_families,
     core_docs,
+    example_docs,
     extra_docs,
     persona_docs,
     true_count,
 )
 
+_WHOLE = ("md", "examples")  # evaluation-only groups: every document, shown on the held-out row
 _CJK = {CLASSES.index(name) for name in ("hangul", "jamo", "hiragana", "katakana", "han", "cjk_punct")}
 
 
@@ -75,11 +78,11 @@ def family_table(families: list[str], docs: Sequence[Doc], langs: Sequence[str])
                 cell(
                     *errors(
                         family,
-                        [d for d in docs if d.lang == lang and (d.held_out == held_out or lang == "md")],
+                        [d for d in docs if d.lang == lang and (d.held_out == held_out or lang in _WHOLE)],
                         estimate,
                     )
                 )
-                if held_out or lang != "md"
+                if held_out or lang not in _WHOLE
                 else "–"
                 for lang in langs
             ]
@@ -94,6 +97,7 @@ def conservative_table(families: list[str]) -> list[str]:
         "ko/ja/zh/en all": list(core_docs()),
         "8 more languages, all": list(extra_docs()),
         "persona markdown files": list(persona_docs()),
+        "example personas": list(example_docs()),
     }
     lines = [
         "| tokenizer | " + " | ".join(groups) + " |",
@@ -130,7 +134,8 @@ def speed_table() -> list[str]:
 def main() -> int:
     families = available_families()
     print("### Calibrated estimates: MAPE % (signed bias %) on 25-line documents\n")
-    print("\n".join(family_table(families, [*core_docs(), *persona_docs()], [*CORE_LANGS, "md"])))
+    docs = [*core_docs(), *persona_docs(), *example_docs()]
+    print("\n".join(family_table(families, docs, [*CORE_LANGS, *_WHOLE])))
     print("\n### Calibrated estimates on eight more languages (formal chat references)\n")
     print("\n".join(family_table(families, extra_docs(), EXTRA_LANGS)))
     print("\n### Conservative `estimate`: worst / mean error % per document (− = undercount)\n")

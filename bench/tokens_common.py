@@ -158,6 +158,20 @@ def persona_docs() -> tuple[Doc, ...]:
 
 
 @cache
+def example_docs() -> tuple[Doc, ...]:
+    """Every text file of the repository's example personas (examples/souls: Korean, Japanese and
+    English markdown, YAML rules and soul.json), one document each."""
+    docs = []
+    paths = sorted(
+        p for p in (ROOT / "examples" / "souls").rglob("*") if p.suffix in (".md", ".yaml", ".json")
+    )
+    for index, path in enumerate(paths):
+        text = path.read_text(encoding="utf-8")
+        docs.append(Doc("examples", index, text, script_counts(text)))
+    return tuple(docs)
+
+
+@cache
 def real_counter(family: str) -> Callable[[str], int]:
     """The exact counting function of a family's real tokenizer."""
     return get_tokenizer(REAL[family]).count

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import require_data
+from conftest import EXAMPLES, require_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from soulkeeper.tokens import (
@@ -98,6 +98,7 @@ def test_script_counts_ascii_fast_path_agrees() -> None:
         ascii_only
     )
     assert ascii_only[CLASSES.index("blank_line")] == 1
+    assert script_counts("a\n  b\n c\nd")[CLASSES.index("indent")] == 2
 
 
 @pytest.mark.parametrize("family", sorted(REAL))
@@ -112,13 +113,16 @@ def test_calibrated_estimate_on_held_out_documents(family: str, lang: str) -> No
 
 @pytest.mark.parametrize("family", sorted(REAL))
 def test_conservative_estimate_never_undercounts(family: str) -> None:
-    """The default estimate is at least 98 % of every real tokenizer's count on every real document."""
+    """The default estimate is at least 98 % of every real tokenizer's count on every real document and
+    on every file of the example personas (markdown, YAML rules, soul.json)."""
     real = _real(family)
     generic = get_tokenizer("estimate")
     docs = [
         doc for lang in ("ko", "ja", "zh", "en") for doc in _documents(require_data("text", f"{lang}.txt"))
     ]
     docs += [path.read_text(encoding="utf-8") for path in sorted(require_data("souls").glob("*/*.md"))]
+    examples = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in (".md", ".yaml", ".json"))
+    docs += [path.read_text(encoding="utf-8") for path in examples]
     worst = min(generic.count(doc) / real.count(doc) for doc in docs)
     assert worst >= 0.98
 
@@ -150,12 +154,16 @@ ESTIMATES = ["estimate", *(f"estimate:{family}" for family in ESTIMATE_FAMILIES)
 @settings(max_examples=150, deadline=None)
 @given(spec=st.sampled_from(ESTIMATES), a=st.text(), b=st.text())
 def test_estimate_invariants(spec: str, a: str, b: str) -> None:
-    """Estimates are non-negative, zero for empty text, deterministic and (nearly) subadditive."""
+    """Estimates are non-negative, zero for empty text, deterministic and (nearly) subadditive.
+
+    Joining two texts can create one new blank line or indented line at the seam, whose correction is
+    at most about two tokens, plus one for rounding.
+    """
     tok = get_tokenizer(spec)
     assert tok.count("") == 0
     assert tok.count(a) >= 0
     assert tok.count(a) == tok.count(a)
-    assert tok.count(a + b) <= tok.count(a) + tok.count(b) + 1
+    assert tok.count(a + b) <= tok.count(a) + tok.count(b) + 3
 
 
 @settings(max_examples=60, deadline=None)

@@ -5,7 +5,7 @@ more languages against the real tokenizers in ../shared/data/tokenizers; do not 
 The conservative estimate is the largest of the family estimates of a text with every class's rate
 times CONSERVATIVE_SCALE (negative corrections are not scaled): per group of classes (ASCII on
 English, CJK on ko/ja/zh, the rest on Hindi and Vietnamese), the smallest factor covering every
-training document of every family plus a 8 % margin.
+training document of every family plus a 12 % margin.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ RATES: dict[str, dict[str, float]] = {
         "gen_punct": 1.1445,
         "other": 1.2239,
         "blank_line": -0.1705,
+        "indent": 0.8405,
     },
     "o200k": {
         "hangul": 0.8682,
@@ -52,6 +53,7 @@ RATES: dict[str, dict[str, float]] = {
         "gen_punct": 1.0287,
         "other": 0.3803,
         "blank_line": -0.1611,
+        "indent": 1.2787,
     },
     "qwen2": {
         "hangul": 0.9471,
@@ -72,6 +74,7 @@ RATES: dict[str, dict[str, float]] = {
         "gen_punct": 1.2965,
         "other": 1.2023,
         "blank_line": -0.1705,
+        "indent": 1.7243,
     },
     "llama3": {
         "hangul": 0.8366,
@@ -92,6 +95,7 @@ RATES: dict[str, dict[str, float]] = {
         "gen_punct": 1.3278,
         "other": 0.6085,
         "blank_line": -0.1608,
+        "indent": 0.7915,
     },
     "gemma3": {
         "hangul": 0.7358,
@@ -112,6 +116,7 @@ RATES: dict[str, dict[str, float]] = {
         "gen_punct": 1.1654,
         "other": 0.3134,
         "blank_line": -1.0,
+        "indent": 0.8277,
     },
     "mistral_v3": {
         "hangul": 1.5526,
@@ -132,6 +137,7 @@ RATES: dict[str, dict[str, float]] = {
         "gen_punct": 1.3531,
         "other": 1.3562,
         "blank_line": 0.7069,
+        "indent": 0.9015,
     },
     "deepseek_v3": {
         "hangul": 0.9436,
@@ -152,26 +158,28 @@ RATES: dict[str, dict[str, float]] = {
         "gen_punct": 1.1948,
         "other": 0.6647,
         "blank_line": -0.1569,
+        "indent": -0.0848,
     },
 }
 
 CONSERVATIVE_SCALE: dict[str, float] = {
-    "hangul": 1.2395,
-    "jamo": 1.2395,
-    "hiragana": 1.2395,
-    "katakana": 1.2395,
-    "han": 1.2395,
-    "cjk_punct": 1.2395,
-    "emoji": 1.0636,
-    "lower": 1.1284,
-    "upper": 1.1284,
-    "digit": 1.1284,
-    "space": 1.1284,
-    "newline": 1.1284,
-    "punct": 1.1284,
-    "symbol": 1.1284,
-    "latin_ext": 1.0636,
-    "gen_punct": 1.0636,
-    "other": 1.0636,
-    "blank_line": 1.1284,
+    "hangul": 1.2854,
+    "jamo": 1.2854,
+    "hiragana": 1.2854,
+    "katakana": 1.2854,
+    "han": 1.2854,
+    "cjk_punct": 1.2854,
+    "emoji": 1.103,
+    "lower": 1.1702,
+    "upper": 1.1702,
+    "digit": 1.1702,
+    "space": 1.1702,
+    "newline": 1.1702,
+    "punct": 1.1702,
+    "symbol": 1.1702,
+    "latin_ext": 1.103,
+    "gen_punct": 1.103,
+    "other": 1.103,
+    "blank_line": 1.1702,
+    "indent": 1.1702,
 }

@@ -31,7 +31,9 @@ CLASSES: tuple[str, ...] = (
     "gen_punct",  # Latin-1 and general punctuation: non-breaking space, ’ “ ” — … •, currency, arrows
     "other",  # every other script (Arabic, Devanagari, Thai …) and unassigned code points
     "blank_line",  # not a character class: each "\n\n" (its rate corrects the newline rate for blank lines)
+    "indent",  # not a character class: each indented line, "\n " (corrects the space rate for indentation)
 )
+_PSEUDO = 2  # blank_line and indent, counted apart at the end
 
 # (first code point, class) — a code point belongs to the last range starting at or before it.
 _RANGES: tuple[tuple[int, str], ...] = (
@@ -93,8 +95,8 @@ _ASCII_NAMES = {"\n": "newline", "\t": "space", "\r": "space", "\x0b": "space", 
 _PROSE = frozenset(".,;:!?'\"()")
 _ZWJ = 0x200D
 # one ASCII letter per class (keeps CPython's ASCII fast path): the translation is counted per class
-_MARK = {name: chr(0x41 + i) for i, name in enumerate(CLASSES[:-1])}
-_MARKS = (*(_MARK[name] for name in CLASSES[:-1]), "\0")  # blank_line is counted apart
+_MARK = {name: chr(0x41 + i) for i, name in enumerate(CLASSES[:-_PSEUDO])}
+_MARKS = tuple(_MARK[name] for name in CLASSES[:-_PSEUDO])
 
 
 def class_of(char: str) -> str:
@@ -131,13 +133,16 @@ _ASCII_INDEX = tuple(
     (CLASSES.index(name), bytes(c for c in range(256) if c >= 0x80 or class_of(chr(c)) != name))
     for name in _ASCII_CLASSES
 )
-_NON_ASCII_MARKS = tuple((i, _MARKS[i]) for i, name in enumerate(CLASSES[:-1]) if name not in _ASCII_CLASSES)
+_NON_ASCII_MARKS = tuple(
+    (i, _MARKS[i]) for i, name in enumerate(CLASSES[:-_PSEUDO]) if name not in _ASCII_CLASSES
+)
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _MOSTLY_ASCII = 4  # below one non-ASCII character in this many, strip the ASCII before the lookup
 
 
 def script_counts(text: str) -> tuple[int, ...]:
-    """Characters of ``text`` per class, in the order of :data:`CLASSES` (the last: ``"\\n\\n"`` pairs)."""
+    """Characters of ``text`` per class, in the order of :data:`CLASSES` (the last two: ``"\\n\\n"`` pairs
+    and indented lines)."""
     counts = [0] * len(CLASSES)
     if not text:
         return tuple(counts)
@@ -151,5 +156,6 @@ def script_counts(text: str) -> tuple[int, ...]:
         marked = rest.translate(_TABLE)
         for index, mark in _NON_ASCII_MARKS:
             counts[index] = marked.count(mark)
-    counts[-1] = text.count("\n\n")
+    counts[-2] = text.count("\n\n")
+    counts[-1] = text.count("\n ") + text.startswith(" ")
     return tuple(counts)
