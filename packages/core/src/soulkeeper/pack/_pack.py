@@ -60,7 +60,7 @@ def pack(
         ``"hf:…"``, ``"estimate:qwen2"``, ``"estimate"``), a tokenizer, or a callable ``str -> int``.
     :param tiers: tiers replacing the soul's own (``soul.json`` ``soulkeeper.packing.tiers``) and
         :data:`DEFAULT_TIERS`.
-    :param priorities: heading keyword -> class (0 kept first … 4 kept last), merged over the soul's
+    :param priorities: heading keyword -> class (0 kept first … 5 kept last), merged over the soul's
         and :data:`DEFAULT_PRIORITIES`.
     :param fallback: when tier 1 alone does not fit, pack a one-line identity (name, role, language, top
         rules) instead of raising.

@@ -52,7 +52,7 @@ class Unit:
     order, class, position."""
     tier: int
     stage: int
-    """The tier whose turn decides this section: its file's tier, one later for stories (class 4)."""
+    """The tier whose turn decides this section: its file's tier, one later for stories (class 5)."""
     file: int
     """Index into :attr:`Plan.files`."""
     pos: int

@@ -12,26 +12,34 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["DEFAULT_PRIORITIES", "UNMATCHED", "classify_sections"]
+__all__ = ["ANECDOTES", "DEFAULT_PRIORITIES", "UNMATCHED", "classify_sections"]
 
 CORE = 0
-VOICE = 1
-UNMATCHED = 2
-EXAMPLES = 3
-ANECDOTES = 4
+PRINCIPLES = 1
+VOICE = 2
+UNMATCHED = 3
+EXAMPLES = 4
+ANECDOTES = 5
 
 DEFAULT_PRIORITIES: Mapping[str, int] = {
-    # 0: boundaries, rules, principles, safety, identity
+    # 0: boundaries, hard rules, safety
     **dict.fromkeys(
         (
-            "boundar", "limit", "never", "must", "rule", "principle", "value", "safety", "law",
-            "prohibit", "forbid", "don't", "do not", "escalat", "identity", "core", "mission", "ethic",
-            "경계", "규칙", "원칙", "금지", "안전", "절대", "가치", "정체성", "禁止", "ルール", "原則", "規則",
-            "原则", "规则", "安全",
+            "boundar", "limit", "never", "must", "rule", "safety", "law", "prohibit", "forbid",
+            "don't", "do not", "escalat", "경계", "규칙", "금지", "안전", "절대", "禁止", "ルール", "規則",
+            "规则", "安全",
         ),
         CORE,
     ),
-    # 1: how the persona sounds
+    # 1: principles, values, identity
+    **dict.fromkeys(
+        (
+            "principle", "value", "identity", "core", "mission", "ethic", "belief", "원칙", "가치",
+            "정체성", "原則", "原则", "価値",
+        ),
+        PRINCIPLES,
+    ),
+    # 2: how the persona sounds
     **dict.fromkeys(
         (
             "tone", "voice", "style", "personality", "language", "communicat", "speech", "register",
@@ -40,11 +48,11 @@ DEFAULT_PRIORITIES: Mapping[str, int] = {
         ),
         VOICE,
     ),
-    # 3: examples
+    # 4: examples
     **dict.fromkeys(
         ("example", "sample", "demo", "good output", "bad output", "예시", "예문", "例"), EXAMPLES
     ),
-    # 4: anecdotes, stories, trivia
+    # 5: anecdotes, stories, trivia
     **dict.fromkeys(
         (
             "stor", "anecdot", "hobb", "background", "history", "backstory", "fun fact", "trivia",
@@ -54,8 +62,9 @@ DEFAULT_PRIORITIES: Mapping[str, int] = {
         ANECDOTES,
     ),
 }  # fmt: skip
-"""Heading keyword -> class (0 boundaries/rules/principles, 1 tone/voice/style, 2 anything else,
-3 examples, 4 stories/anecdotes/hobbies). When several keywords match, the lowest class wins."""
+"""Heading keyword -> class (0 boundaries/hard rules/safety, 1 principles/values, 2 tone/voice/style,
+3 anything else, 4 examples, 5 stories/anecdotes/hobbies). When several keywords match, the lowest
+class wins."""
 
 
 @functools.lru_cache(maxsize=64)

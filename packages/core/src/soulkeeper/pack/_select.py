@@ -6,9 +6,10 @@ The decisions, in order, each taken iff the packed text would stay within the bu
 2. per stage (a budgeted tier, where stories and anecdotes count one tier later than their file): the
    whole stage; otherwise per file of the tier, in the order the tier lists it, the whole file (but its
    stories); otherwise its sections in rank order (class, then position), skipping those that do not
-   fit; then the stories demoted from the tier before. The first section that does not fit whole and can be cut (class 0-2: rules, voice,
-   unclassified; examples and stories are kept whole or not at all) is cut after its last sentence
-   that fits, if at least one sentence past its heading fits.
+   fit; then the stories demoted from the tier before. The first section that does not fit whole and
+   can be cut (class 0-3: rules, principles, voice, unclassified; examples and stories are kept whole
+   or not at all) is cut after its last sentence that fits, if at least one sentence past its heading
+   fits.
 
 Every test compares a budget-independent cost of a candidate state with the budget, and a cut keeps the
 most sentences that fit, so for two budgets the first decision that differs is a "yes" (or a longer
