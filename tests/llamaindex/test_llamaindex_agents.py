@@ -179,3 +179,21 @@ async def test_react_agent_persona_before_react_header(tmp_path: Path, stream_mo
         assert "deploy_status" in system  # the ReAct tool header
         assert "Prefer the status tool." in system
     assert DRIFTED not in " ".join(m.content or "" for m in await memory.aget_all())
+
+
+async def test_one_agent_serves_threads_by_memory_session(tmp_path: Path) -> None:
+    """Without thread_id, each run's Memory session is its own soulkeeper thread (drift in one spares the other)."""
+    guard = PersonaGuard(MATI, store="memory://")
+    llm = _tool_script(drift_at=0)
+    agent = PersonaFunctionAgent(guard, llm=llm, streaming=False)
+    alice = sqlite_memory(tmp_path / "a.db", "alice")
+    bob = sqlite_memory(tmp_path / "b.db", "bob")
+    assert str(await agent.run(user_msg="Hi?", memory=alice)) == DRIFTED
+    assert str(await agent.run(user_msg="Hi?", memory=bob)) == CLEAN
+    assert not has_reminder(llm.calls[1])  # bob's thread is not re-anchored for alice's drift
+    assert str(await agent.run(user_msg="Again?", memory=alice)) == FIXED
+    alice_state, bob_state = guard.state("alice"), guard.state("bob")
+    assert alice_state is not None
+    assert bob_state is not None
+    assert (alice_state.turn, bob_state.turn) == (2, 1)
+    assert guard.state("default") is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from llama_index.core.agent.react.types import ResponseReasoningStep
@@ -26,6 +27,7 @@ from llama_index.core.workflow import Context
 from soulkeeper.guard import Decision, PersonaGuard, as_guard
 from soulkeeper.spec import Soul
 
+from soulkeeper_llamaindex._convert import session_of
 from soulkeeper_llamaindex._llm import StreamMode
 from soulkeeper_llamaindex._pin import apin
 
@@ -33,11 +35,14 @@ __all__ = ["PersonaFunctionAgent", "PersonaReActAgent"]
 
 SoulOrGuard = PersonaGuard | Soul | str | os.PathLike[str]
 
+_STEP_THREAD: ContextVar[str | None] = ContextVar("soulkeeper_llamaindex_step_thread", default=None)
+"""The thread of the step being taken (set by ``take_step``, read by the model-call hooks)."""
+
 
 class _Guarded:
     """The step logic both agents share (a mixin placed before the LlamaIndex agent class)."""
 
-    thread_id: str
+    thread_id: str | None
     stream_mode: StreamMode
     name: str
     streaming: bool
@@ -66,8 +71,18 @@ class _Guarded:
         """The decision about the latest observed step (``None`` before the first one)."""
         return self._last
 
-    async def _apin(self, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
-        return await apin(self._guard, self.thread_id, messages)
+    def _thread_for(self, memory: object) -> str:
+        """``thread_id`` if set, else the memory's session id, else ``"default"``."""
+        return self.thread_id or session_of(memory) or "default"
+
+    async def _apin(self, messages: Sequence[ChatMessage], thread: str | None = None) -> list[ChatMessage]:
+        thread = thread or _STEP_THREAD.get() or self.thread_id or "default"
+        return await apin(self._guard, thread, messages)
+
+    async def _apin_in(self, ctx: Context, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+        """Pin a call made outside ``take_step`` (early stopping): the thread comes from the run's memory."""
+        memory = await ctx.store.get("memory", default=None)
+        return await self._apin(messages, _STEP_THREAD.get() or self._thread_for(memory))
 
     async def _visible_text(self, ctx: AgentContext, output: AgentOutput) -> str:
         """The text of this step the user would see ("" for tool calls and parse retries)."""
@@ -77,7 +92,17 @@ class _Guarded:
         """Remove the drifted step's message from the scratchpad."""
         raise NotImplementedError
 
-    async def _guarded_step(self, ctx: AgentContext, take: Callable[[], Any]) -> AgentOutput:
+    async def _guarded_step(
+        self, ctx: AgentContext, memory: BaseMemory, take: Callable[[], Any]
+    ) -> AgentOutput:
+        thread = self._thread_for(memory)
+        token = _STEP_THREAD.set(thread)
+        try:
+            return await self._guarded_attempts(ctx, thread, take)
+        finally:
+            _STEP_THREAD.reset(token)
+
+    async def _guarded_attempts(self, ctx: AgentContext, thread: str, take: Callable[[], Any]) -> AgentOutput:
         attempt = 0
         while True:
             output: AgentOutput = await take()
@@ -85,7 +110,7 @@ class _Guarded:
             if text.strip():
                 user = await ctx.store.get("user_msg_str", default=None)
                 decision = await self._guard.aobserve(
-                    self.thread_id, text, user_text=user if isinstance(user, str) else None, attempt=attempt
+                    thread, text, user_text=user if isinstance(user, str) else None, attempt=attempt
                 )
                 self._last = decision
                 if self._on_decision is not None:
@@ -112,7 +137,8 @@ class PersonaFunctionAgent(_Guarded, FunctionAgent):
     """A ``FunctionAgent`` with the persona pinned on every step (needs a function-calling LLM).
 
     :param soul_or_guard: a :class:`soulkeeper.PersonaGuard`, a ``Soul`` or a persona package path.
-    :param thread_id: the soulkeeper thread (one conversation).
+    :param thread_id: the soulkeeper thread; default: the ``session_id`` of the memory each run uses (so
+        one agent serves many conversations, one ``Memory(session_id=...)`` each), else ``"default"``.
     :param stream_mode: ``"stream"`` (default) or ``"buffered"`` (each step checked before it is
         written to the event stream as one ``AgentStream`` event).
     :param on_decision: called with every :class:`~soulkeeper.Decision`.
@@ -120,7 +146,9 @@ class PersonaFunctionAgent(_Guarded, FunctionAgent):
     :param agent_options: everything ``FunctionAgent`` takes (``tools``, ``llm``, ``system_prompt``, ...).
     """
 
-    thread_id: str = Field(default="default", description="The soulkeeper thread id.")
+    thread_id: str | None = Field(
+        default=None, description="The soulkeeper thread id (default: the memory's)."
+    )
     stream_mode: StreamMode = Field(default="stream", description="'stream' or 'buffered'.")
     _guard: PersonaGuard = PrivateAttr()
     _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
@@ -130,7 +158,7 @@ class PersonaFunctionAgent(_Guarded, FunctionAgent):
         self,
         soul_or_guard: SoulOrGuard,
         *,
-        thread_id: str = "default",
+        thread_id: str | None = None,
         stream_mode: StreamMode = "stream",
         on_decision: Callable[[Decision], Any] | None = None,
         guard_options: Mapping[str, Any] | None = None,
@@ -148,7 +176,7 @@ class PersonaFunctionAgent(_Guarded, FunctionAgent):
     ) -> AgentOutput:
         """One guarded step: observed, and retried without the drifted message when the policy allows."""
         return await self._guarded_step(
-            ctx, lambda: FunctionAgent.take_step(self, ctx, llm_input, tools, memory)
+            ctx, memory, lambda: FunctionAgent.take_step(self, ctx, llm_input, tools, memory)
         )
 
     async def _discard(self, ctx: AgentContext) -> None:
@@ -172,7 +200,7 @@ class PersonaFunctionAgent(_Guarded, FunctionAgent):
     async def _get_llm_response(
         self, ctx: Context, llm_input: list[ChatMessage], llm: LLM | None = None
     ) -> ChatResponse:
-        return await super()._get_llm_response(ctx, await self._apin(llm_input), llm)
+        return await super()._get_llm_response(ctx, await self._apin_in(ctx, llm_input), llm)
 
 
 class PersonaReActAgent(_Guarded, ReActAgent):
@@ -182,7 +210,9 @@ class PersonaReActAgent(_Guarded, ReActAgent):
     actions are not shown to the user).
     """
 
-    thread_id: str = Field(default="default", description="The soulkeeper thread id.")
+    thread_id: str | None = Field(
+        default=None, description="The soulkeeper thread id (default: the memory's)."
+    )
     stream_mode: StreamMode = Field(default="stream", description="'stream' or 'buffered'.")
     _guard: PersonaGuard = PrivateAttr()
     _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
@@ -192,7 +222,7 @@ class PersonaReActAgent(_Guarded, ReActAgent):
         self,
         soul_or_guard: SoulOrGuard,
         *,
-        thread_id: str = "default",
+        thread_id: str | None = None,
         stream_mode: StreamMode = "stream",
         on_decision: Callable[[Decision], Any] | None = None,
         guard_options: Mapping[str, Any] | None = None,
@@ -210,7 +240,7 @@ class PersonaReActAgent(_Guarded, ReActAgent):
     ) -> AgentOutput:
         """One guarded step: final answers observed, and retried when the policy allows."""
         return await self._guarded_step(
-            ctx, lambda: ReActAgent.take_step(self, ctx, llm_input, tools, memory)
+            ctx, memory, lambda: ReActAgent.take_step(self, ctx, llm_input, tools, memory)
         )
 
     async def _visible_text(self, ctx: AgentContext, output: AgentOutput) -> str:
@@ -239,4 +269,4 @@ class PersonaReActAgent(_Guarded, ReActAgent):
     async def _get_llm_response(
         self, ctx: Context, llm_input: list[ChatMessage], llm: LLM | None = None
     ) -> ChatResponse:
-        return await super()._get_llm_response(ctx, await self._apin(llm_input), llm)
+        return await super()._get_llm_response(ctx, await self._apin_in(ctx, llm_input), llm)

@@ -14,7 +14,7 @@ from typing import Any
 from llama_index.core.base.llms.types import ChatMessage, MessageRole, ToolCallBlock
 from soulkeeper.guard import Message, coerce_message
 
-__all__ = ["from_guard", "last_user_text", "to_guard"]
+__all__ = ["from_guard", "last_user_text", "session_of", "to_guard"]
 
 
 def _tool_calls(message: ChatMessage) -> list[dict[str, Any]]:
@@ -83,4 +83,13 @@ def last_user_text(messages: Sequence[ChatMessage]) -> str | None:
     for message in reversed(messages):
         if message.role == MessageRole.USER:
             return message.content or None
+    return None
+
+
+def session_of(memory: object) -> str | None:
+    """The conversation id a LlamaIndex memory carries (``PersonaMemory.thread_id``, ``Memory.session_id``)."""
+    for attr in ("thread_id", "session_id"):
+        value = getattr(memory, attr, None)
+        if isinstance(value, str) and value:
+            return value
     return None

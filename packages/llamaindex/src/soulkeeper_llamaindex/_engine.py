@@ -11,6 +11,7 @@ from llama_index.core.llms.llm import LLM
 from soulkeeper.guard import Decision, PersonaGuard
 from soulkeeper.spec import Soul
 
+from soulkeeper_llamaindex._convert import session_of
 from soulkeeper_llamaindex._llm import PersonaLLM, StreamMode
 
 __all__ = ["guard_chat_engine"]
@@ -22,7 +23,7 @@ def guard_chat_engine(
     engine: _Engine,
     soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
     *,
-    thread_id: str = "default",
+    thread_id: str | None = None,
     stream_mode: StreamMode = "stream",
     on_decision: Callable[[Decision], Any] | None = None,
     **guard_options: Any,
@@ -37,6 +38,8 @@ def guard_chat_engine(
     or is retried before the engine sees it when the policy allows. The engine's memory keeps the
     conversation only; the persona is never stored in it.
 
+    ``thread_id`` defaults to the ``session_id`` of the engine's memory (else ``"default"``).
+
     :raises TypeError: the engine has no ``_llm`` model to wrap.
     :raises ValueError: the engine is already guarded.
     """
@@ -48,7 +51,7 @@ def guard_chat_engine(
     engine._llm = PersonaLLM(  # type: ignore[attr-defined]  # set on every supported engine
         llm,
         soul_or_guard,
-        thread_id=thread_id,
+        thread_id=thread_id or session_of(getattr(engine, "_memory", None)) or "default",
         stream_mode=stream_mode,
         on_decision=on_decision,
         **guard_options,
