@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from _guard_support import DRIFTED, mati
@@ -133,3 +134,24 @@ def test_prepare_async_matches_sync() -> None:
     guard = _guard()
     history = [{"role": "user", "content": "hello"}]
     assert asyncio.run(guard.aprepare("a", history)) == guard.prepare("a", history)
+
+
+def test_full_fidelity_copy_from_another_process_is_recognised(tmp_path: Path) -> None:
+    """A re-anchored (full-fidelity) persona prepared by one process and fed back as history to another
+    process is recognised there too: the output carries the persona once."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    a = PersonaGuard(mati(), store=url, context_window=8192)
+    b = PersonaGuard(mati(), store=url, context_window=8192)
+    try:
+        a.observe("x", DRIFTED)
+        from_a = a.prepare("x", [{"role": "user", "content": "hi"}], system="App text.")
+        assert from_a[0].content != a.packed().text  # re-anchoring: a longer persona plus a reminder
+        from_b = b.prepare("x", from_a, system="App text.")
+        identity = b.soul.file("identity")
+        assert identity is not None
+        assert from_b[0].content.count(identity.text) == 1
+        assert from_b[0].content.count("App text.") == 1
+        assert from_b[0].content.count("<persona-reminder>") == 1
+    finally:
+        a.close()
+        b.close()

@@ -48,6 +48,8 @@ MAX_THREADS = 10_000
 """Threads whose in-process data the guard keeps (an LRU; state itself lives in the store)."""
 _UNBOUNDED_BUDGET = 1_000_000
 _COUNT_CACHE = 4096
+_MAX_PERSONA_TEXTS = 64
+_MAX_FULL_PACKS = 32
 
 
 def _check_thread_id(thread_id: str) -> str:
@@ -134,6 +136,7 @@ class PersonaGuard:
         self._persona_texts: tuple[str, ...] = ()  # replaced whole, never mutated: safe to read unlocked
         self._counts: dict[tuple[str, int, int], int] = {}
         self._cache_lock = threading.Lock()
+        self._learned: str | None = None
         self._pack(soul, None)  # fail fast, before opening anything: tier 1 must fit the budget
         self._owns_store = not isinstance(store, CheckpointStore)
         self.store: CheckpointStore = open_store(store if store is not None else default_store_url())
@@ -207,7 +210,10 @@ class PersonaGuard:
             if state is not None:
                 local.state = state
         app_system = text_of(system) if system is not None else None
-        app_pieces, history = split_history(coerce_messages(messages), self._persona_texts, app_system)
+        converted = coerce_messages(messages)
+        app_pieces, history = split_history(converted, self._persona_texts, app_system)
+        if self._unrecognised_copy(soul, app_pieces) and self._learn_full_packs(soul):
+            app_pieces, history = split_history(converted, self._persona_texts, app_system)
         pending = state is not None and state.pending_reanchor
         result = self._full_pack(soul, history, app_pieces) if pending else self._pack(soul, None)
         self._report_degraded(thread_id, local, result)
@@ -502,8 +508,37 @@ class PersonaGuard:
             while len(self._packs) > 16:
                 self._packs.popitem(last=False)
             if result.text not in self._persona_texts:
-                self._persona_texts = (result.text, *self._persona_texts)[:16]
+                self._remember_texts((result.text,))
         return result
+
+    def _remember_texts(self, texts: Sequence[str]) -> None:
+        """Add persona texts to recognise (longest first, so no text is mistaken for a shorter one)."""
+        merged = dict.fromkeys((*texts, *self._persona_texts))
+        self._persona_texts = tuple(sorted(merged, key=len, reverse=True))[:_MAX_PERSONA_TEXTS]
+
+    def _unrecognised_copy(self, soul: Soul, app_pieces: Sequence[str]) -> bool:
+        """Whether some system text starts like this persona's pack but is none of the known texts."""
+        prefix = self._pack(soul, None).text[:200]
+        return bool(prefix) and any(piece.startswith(prefix) for piece in app_pieces)
+
+    def _learn_full_packs(self, soul: Soul) -> bool:
+        """Pack at every budget a re-anchor could have used, in any process, so those copies are known.
+
+        Full-fidelity budgets are multiples of 256 between the ordinary budget and the window, so this is
+        a short, deterministic list; it runs once per persona version, only when an unknown copy shows up.
+        """
+        if self._learned == soul.digest:
+            return False
+        self._learned = soul.digest
+        normal = self._pack(soul, None)
+        if self.context_window is None or not normal.degraded:
+            return False
+        top = (self.context_window - self.reserve.generation - 256) // 256 * 256
+        budgets = list(range(top, normal.budget, -256))[:_MAX_FULL_PACKS]
+        texts = [pack(soul, budget=b, tokenizer=self.tokenizer, fallback=self.fallback).text for b in budgets]
+        with self._cache_lock:
+            self._remember_texts(texts)
+        return bool(texts)
 
     def _full_pack(self, soul: Soul, history: Sequence[Message], app_pieces: Sequence[str]) -> PackResult:
         """The persona at full fidelity for the budget this call really has left."""
