@@ -48,6 +48,8 @@ def main() -> int:
     print(drift_eval_formality.table(drift_eval_formality.evaluate(size("formality"))))
     print("\n### Language identification\n")
     print(drift_eval_language.table(drift_eval_language.evaluate(size("language"))))
+    print()
+    print(drift_eval_language.fast_path())
     print("\n### Emoji\n")
     print(drift_eval_emoji.table(drift_eval_emoji.evaluate(size("emoji"))))
     print()

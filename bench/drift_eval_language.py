@@ -67,6 +67,34 @@ def evaluate(n: int | None = None, *, errors: int = 0) -> dict[str, object]:
     }
 
 
+def fast_path() -> str:
+    """How often the language detector's English fast path fires, on English and on everything else.
+
+    The fast path (``clearly_english``) lets a persona whose language is English skip the model; it must
+    never fire on another language. Texts: every reference, and runs of three consecutive references of
+    one language joined (response-sized).
+    """
+    from soulkeeper.drift.detectors.language import clearly_english
+
+    pairs = language_id_set(per_language=100_000)
+    by_lang: dict[str, list[str]] = defaultdict(list)
+    for text, lang in pairs:
+        by_lang[lang].append(text)
+    texts = list(pairs)
+    for lang, items in by_lang.items():
+        texts.extend((" ".join(items[i : i + 3]), lang) for i in range(0, len(items) - 2, 3))
+    fired: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for text, lang in texts:
+        key = "en" if lang == "en" else "other"
+        total[key] += 1
+        fired[key] += clearly_english(text)
+    return (
+        f"English fast path (`clearly_english`): fires on {fired['other']} of {total['other']:,} texts in "
+        f"other languages, {fired['en']} of {total['en']:,} English texts ({fired['en'] / total['en']:.1%})."
+    )
+
+
 def table(result: dict[str, object]) -> str:
     per = result["per_language"]
     langs = list(per)  # type: ignore[arg-type]
@@ -97,6 +125,8 @@ def main() -> int:
     args = parser.parse_args()
     result = evaluate(args.sample, errors=args.errors)
     print(table(result))
+    print()
+    print(fast_path())
     for lang, got, text in result["errors"]:  # type: ignore[attr-defined]
         print(f"{lang}->{got}\t{text}")
     return 0

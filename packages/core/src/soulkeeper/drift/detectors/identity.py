@@ -170,7 +170,8 @@ def _no_claim_possible(ctx: CheckContext) -> bool:
     """A cheap test: no word or marker that any self-identification pattern needs is present."""
     if ctx.words.isdisjoint(_trigger_words()) and "a.i." not in ctx.lower:
         text = ctx.normalized.text
-        if _I_AM_CAPITAL.search(text) is None:
+        # "I'm X" / "I am X" with a capitalised X; the substring test spares a regex scan of the response
+        if not any(m in text for m in ("I'm", "I am", "I’m")) or _I_AM_CAPITAL.search(text) is None:
             return text.isascii() or not any(marker in text for marker in _CJK_MARKERS)
     return False
 

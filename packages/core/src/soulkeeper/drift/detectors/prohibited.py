@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from soulkeeper.drift._detector import CheckContext, Detector
 from soulkeeper.drift._report import Violation
+from soulkeeper.drift.detectors._prefilter import required_literals, ruled_out
 from soulkeeper.drift.detectors._text import strip_code
 from soulkeeper.errors import RulesError
 from soulkeeper.spec.rules import Rules
@@ -49,16 +50,17 @@ def _emoticon_possible(text: str, lower: str) -> bool:
     return any(c in text for c in _EMOTICON_CHARS) or any(s in lower for s in _EMOTICON_SEQUENCES)
 
 
+# an English greeting word as a whole word (split as CheckContext.words splits), for a one-scan prefilter
+_GREETING_HINT = re.compile(
+    r"(?<![a-z0-9])(?:(?:hi|hiya|heya|howdy|sup|what|whats|wat|wats|g|gday|hullo|hey+|yo+)(?![a-z0-9])"
+    r"|wass|whaz)"
+)
+
+
 def _greeting_possible(ctx: CheckContext) -> bool:
     if not ctx.normalized.text.isascii():
         return True  # Korean and Japanese greetings: let the regex decide
-    words = ctx.words
-    return not words.isdisjoint(_GREETING_WORDS) or any(
-        (len(w) > 3 and w.rstrip("y") == "he")
-        or (len(w) > 2 and w.rstrip("o") == "y")
-        or w.startswith(("wass", "whaz"))
-        for w in words
-    )
+    return _GREETING_HINT.search(ctx.lower) is not None
 
 
 _PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))
@@ -100,16 +102,21 @@ class ProhibitedPatterns(Detector):
         self._exclamation = p.exclamation
         self._greetings = p.casual_greetings
         words = [w for w in p.words if w.strip()]
-        # one pattern per word, with the word's first token as a cheap prefilter
-        self._words = [(_head(w), re.compile(_word_pattern(w), re.IGNORECASE)) for w in words]
-        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        # one pattern per word, with cheap prefilters: the literal text on ASCII responses, the word's
+        # first token on others
+        self._words: list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]] = []
+        for w in words:
+            pattern = re.compile(_word_pattern(w), re.IGNORECASE)
+            self._words.append((_head(w), required_literals(pattern), pattern))
+        self._patterns: list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]] = []
         for source in p.patterns:
             try:
-                self._patterns.append((source, re.compile(source)))
+                compiled = re.compile(source)
             except re.error as exc:
                 raise RulesError(
                     f"voice.prohibited.patterns: invalid regular expression {source!r}: {exc}"
                 ) from exc
+            self._patterns.append((source, required_literals(compiled), compiled))
 
     def check(self, ctx: CheckContext) -> list[Violation]:
         found: list[Violation] = []
@@ -148,8 +155,8 @@ class ProhibitedPatterns(Detector):
                 )
         if self._words:
             ascii_text = norm.text.isascii()
-            for head, pattern in self._words:
-                if (head not in ctx.words) if ascii_text else (head not in ctx.lower):
+            for head, literals, pattern in self._words:
+                if ruled_out(literals, ctx.lower) if ascii_text else (head not in ctx.lower):
                     continue
                 match = pattern.search(plain)
                 if match is None:
@@ -164,7 +171,10 @@ class ProhibitedPatterns(Detector):
                         excerpt=ctx.text[span[0] : span[1]],
                     )
                 )
-        for source, pattern in self._patterns:
+        ascii_text = norm.text.isascii()
+        for source, literals, pattern in self._patterns:
+            if ascii_text and ruled_out(literals, ctx.lower):
+                continue
             hit = pattern.search(norm.text)
             if hit:
                 span = norm.span(*hit.span())

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from soulkeeper.drift._detector import CheckContext, Detector
 from soulkeeper.drift._report import Violation
+from soulkeeper.drift.detectors._prefilter import required_literals, ruled_out
 from soulkeeper.drift.detectors._text import sentences
 from soulkeeper.spec.rules import Rules
 
@@ -78,22 +79,24 @@ class DeclinedTopics(Detector):
 
     def __init__(self, rules: Rules) -> None:
         super().__init__(rules)
-        self._topics: list[tuple[str, re.Pattern[str]]] = []
+        self._topics: list[tuple[str, tuple[str, ...] | None, re.Pattern[str]]] = []
         heads: set[str] = set()
         for topic in rules.boundaries.declined_topics:
             keywords = [k for k in (topic.keywords or (topic.name,)) if k.strip()]
             if keywords:
                 alternation = "|".join(_keyword_pattern(k) for k in keywords)
-                self._topics.append((topic.name, re.compile(alternation, re.IGNORECASE)))
+                compiled = re.compile(alternation, re.IGNORECASE)
+                self._topics.append((topic.name, required_literals(compiled), compiled))
                 heads.update(unicodedata.normalize("NFKC", k).split()[0].lower() for k in keywords)
         # a cheap prefilter: no keyword's first word occurs anywhere, so no topic can match
         self._heads = tuple(sorted(heads))
 
     def check(self, ctx: CheckContext) -> list[Violation]:
         norm = ctx.normalized
-        lower = norm.text.lower()
+        lower = ctx.lower
         if not any(head in lower for head in self._heads):
             return []
+        ascii_text = norm.text.isascii()
         found: list[Violation] = []
         parts = sentences(norm.text)
         refusals: dict[int, bool] = {}
@@ -103,8 +106,8 @@ class DeclinedTopics(Detector):
                 refusals[index] = REFUSAL.search(parts[index].text) is not None
             return refusals[index]
 
-        for name, pattern in self._topics:
-            if pattern.search(norm.text) is None:
+        for name, literals, pattern in self._topics:
+            if (ascii_text and ruled_out(literals, lower)) or pattern.search(norm.text) is None:
                 continue
             for index, sentence in enumerate(parts):
                 hit = pattern.search(sentence.text)
