@@ -120,3 +120,20 @@ async def test_async_streaming_buffered_and_default(tmp_path: Path) -> None:
     assert (await engine2.achat("Second?")).response == FIXED
     assert_pinned(llm.calls, guard)
     assert_pinned(llm2.calls, guard2)
+
+
+async def test_tail_placement_puts_the_reminder_before_the_latest_user_message(tmp_path: Path) -> None:
+    """With Policy(placement="tail") the reminder is a user-role message just before the latest question."""
+    llm = _script(drift_at=0)
+    guard = PersonaGuard(MATI, store="memory://", policy=Policy(placement="tail"))
+    engine = guard_chat_engine(
+        SimpleChatEngine.from_defaults(llm=llm, memory=sqlite_memory(tmp_path / "chat.db", "tail")), guard
+    )
+    await engine.achat("First?")
+    assert (await engine.achat("Second?")).response == FIXED
+    call = llm.calls[1]
+    assert "<persona-reminder>" not in (call[0].content or "")
+    assert "<persona-reminder>" in (call[-2].content or "")
+    assert call[-2].role.value == "user"
+    assert call[-1].content == "Second?"
+    assert_pinned(llm.calls, guard)

@@ -38,7 +38,7 @@ class PersonaMemory(BaseMemory):
     thread_id: str = Field(description="The soulkeeper thread id.")
     system: str | None = Field(default=None, description="The app's own system text.")
     _guard: PersonaGuard = PrivateAttr()
-    _produced: deque[str] = PrivateAttr(default_factory=lambda: deque(maxlen=_PRODUCED))
+    _produced: deque[int] = PrivateAttr(default_factory=lambda: deque(maxlen=_PRODUCED))
 
     def __init__(
         self,
@@ -76,7 +76,7 @@ class PersonaMemory(BaseMemory):
 
     def _pinned(self, history: list[ChatMessage], pinned: list[ChatMessage]) -> list[ChatMessage]:
         if pinned and pinned[0].role == MessageRole.SYSTEM:
-            self._produced.append(pinned[0].content or "")
+            self._produced.append(hash(pinned[0].content or ""))
         return pinned
 
     def get(self, input: str | None = None, **kwargs: Any) -> list[ChatMessage]:
@@ -102,7 +102,9 @@ class PersonaMemory(BaseMemory):
     def _keep(self, messages: list[ChatMessage]) -> list[ChatMessage]:
         """Drop the system messages this memory produced (a caller writing ``get()`` back)."""
         return [
-            m for m in messages if not (m.role == MessageRole.SYSTEM and (m.content or "") in self._produced)
+            m
+            for m in messages
+            if not (m.role == MessageRole.SYSTEM and hash(m.content or "") in self._produced)
         ]
 
     def put(self, message: ChatMessage) -> None:
