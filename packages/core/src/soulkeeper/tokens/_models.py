@@ -70,7 +70,7 @@ _PROVIDERS = re.compile(
     r"|(mistral|gemini|deepseek)/)"
 )
 _LOCK = threading.Lock()
-_CACHE: dict[tuple[str, str], Tokenizer] = {}
+_CACHE: dict[tuple[str, str, str], Tokenizer] = {}
 
 
 def _normalise(model_name: str) -> tuple[str, str]:
@@ -169,7 +169,7 @@ def tokenizer_for_model(model_name: str) -> Tokenizer:
     """
     from soulkeeper.tokens._registry import get_tokenizer
 
-    key = (model_name, os.environ.get(HF_TOKENIZERS_ENV, ""))
+    key = (model_name, os.environ.get(HF_TOKENIZERS_ENV, ""), os.environ.get("TIKTOKEN_CACHE_DIR", ""))
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]

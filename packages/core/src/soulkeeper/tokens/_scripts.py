@@ -115,12 +115,16 @@ def class_of(char: str) -> str:
     return _RANGES[bisect_right(_STARTS, code) - 1][1]
 
 
+_TABLE_LIMIT = 65_536
+
+
 class _Table(dict[int, str]):
     """``str.translate`` table filled lazily: each distinct code point is classified once."""
 
     def __missing__(self, code: int) -> str:
         mark = _MARK[class_of(chr(code))]
-        self[code] = mark
+        if len(self) < _TABLE_LIMIT:  # bounded: adversarial text cannot grow it without limit
+            self[code] = mark
         return mark
 
 
