@@ -22,7 +22,7 @@ from soulkeeper.evaluate._probes import (
     load_probes,
 )
 from soulkeeper.evaluate._report import EvalReport, RunRecord, TurnRecord
-from soulkeeper.evaluate._runner import ChatFn, Mode, run_eval
+from soulkeeper.evaluate._runner import ChatFn, Mode, ModelCallError, run_eval
 
 __all__ = [
     "FAKE_DRIFTING",
@@ -30,6 +30,7 @@ __all__ = [
     "ChatFn",
     "EvalReport",
     "Mode",
+    "ModelCallError",
     "Probe",
     "ProbeSet",
     "RunRecord",

@@ -245,10 +245,10 @@ def render_html(report: EvalReport) -> str:
         f"{report.context_window} · {escape(report.started)} · {report.seconds:.1f} s<br>"
         f"persona {escape(report.soul)} <code>{escape(report.digest)}</code><br>{legend}</p>",
         notes,
-        '<p><a href="#summary">summary</a> · <a href="#charts">drift curves</a> · <a href="#pack">pack</a>'
+        '<p><a href="#charts">drift curves</a> · <a href="#summary">summary</a> · <a href="#pack">pack</a>'
         ' · <a href="#violations">violations</a> · <a href="#transcript">transcript</a></p>',
-        _summary(report, data),
         _charts(report),
+        _summary(report, data),
         _pack(report),
         _violations(report),
         '<h2 id="transcript">Transcript</h2>',

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from soulkeeper.drift import DriftReport, available_detectors, update_score
+from soulkeeper.errors import SoulkeeperError
 from soulkeeper.evaluate._probes import BUNDLED as _BUNDLED
 from soulkeeper.evaluate._probes import Probe, ProbeSet, build_script, default_probes
 from soulkeeper.evaluate._report import EvalReport, RunRecord, TurnRecord
@@ -15,7 +16,7 @@ from soulkeeper.guard import Message, PersonaGuard, Policy
 from soulkeeper.pack import Reserve
 from soulkeeper.spec import Soul
 
-__all__ = ["ChatFn", "Mode", "run_eval"]
+__all__ = ["ChatFn", "Mode", "ModelCallError", "run_eval"]
 
 ChatFn = Callable[[list[dict[str, str]]], str]
 """Any chat model as a function: OpenAI-style ``[{"role", "content"}, ...]`` in, the reply text out."""
@@ -23,6 +24,26 @@ ChatFn = Callable[[list[dict[str, str]]], str]
 Mode = Literal["bare", "guarded", "compare"]
 
 _THREAD = "soulkeeper-eval"
+
+
+class ModelCallError(SoulkeeperError, RuntimeError):
+    """The model failed to answer (server down, bad key, unknown model): names the run and the turn."""
+
+
+def _call(chat: ChatFn, messages: Sequence[Message], run: str, turn: int) -> tuple[str, float]:
+    started = time.perf_counter()
+    try:
+        reply = chat(_dicts(messages))
+    except Exception as exc:
+        detail = " ".join(str(exc).split()) or "no detail"
+        raise ModelCallError(
+            f"the model failed on the {run} run, turn {turn}: {type(exc).__name__}: {detail}"
+        ) from exc
+    if not isinstance(reply, str):
+        raise ModelCallError(
+            f"the model returned {type(reply).__name__} on the {run} run, turn {turn}, not text"
+        )
+    return reply, time.perf_counter() - started
 
 
 def _dicts(messages: Sequence[Message]) -> list[dict[str, str]]:
@@ -63,9 +84,7 @@ def _run_bare(
             while history and history[0].role != "user":
                 history = history[1:]
         messages = [system, *history]
-        started = time.perf_counter()
-        reply = chat(_dicts(messages))
-        seconds = time.perf_counter() - started
+        reply, seconds = _call(chat, messages, "bare", i)
         report = guard.detector.check(reply, user_text=probe.text, turn=i)
         score = update_score(score, report, guard.policy.drift)
         tokens = (count(messages), guard.count_message(Message(role="assistant", content=reply)))
@@ -89,9 +108,7 @@ def _run_guarded(
         if budget is not None and count(history) > budget:
             history = guard.compact(history, budget=budget)
         messages = guard.prepare(_THREAD, history)
-        started = time.perf_counter()
-        reply = chat(_dicts(messages))
-        seconds = time.perf_counter() - started
+        reply, seconds = _call(chat, messages, "guarded", i)
         decision = guard.observe(_THREAD, reply, user_text=probe.text)
         tokens = (count(messages), guard.count_message(Message(role="assistant", content=reply)))
         record = _turn(probe, i, reply, decision.report, decision.score, decision.action, tokens)

@@ -8,6 +8,7 @@ from html import escape
 __all__ = ["COLORS", "line_chart", "rolling"]
 
 COLORS = {"bare": "#c0392b", "guarded": "#1f6fd1"}
+_WIDTHS = {"bare": 4.5, "guarded": 2.0}  # bare drawn first and wider: where the runs agree, both show
 _W, _H = 760, 190
 _L, _R, _T, _B = 46, 14, 16, 34
 
@@ -85,7 +86,7 @@ def line_chart(
         else:
             parts.append(
                 f'<polyline class="series" data-run="{escape(name)}" points="{points}" fill="none" '
-                f'stroke="{color}" stroke-width="2.2" stroke-linejoin="round"/>'
+                f'stroke="{color}" stroke-width="{_WIDTHS.get(name, 2.0)}" stroke-linejoin="round"/>'
             )
     for name, items in (marks or {}).items():
         color = COLORS.get(name, "#444")
