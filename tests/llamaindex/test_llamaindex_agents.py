@@ -197,3 +197,22 @@ async def test_one_agent_serves_threads_by_memory_session(tmp_path: Path) -> Non
     assert bob_state is not None
     assert (alice_state.turn, bob_state.turn) == (2, 1)
     assert guard.state("default") is None
+
+
+async def test_early_stopping_call_is_pinned_with_its_prompt_merged(tmp_path: Path) -> None:
+    """The early-stopping answer call also gets one system message: persona first, the stop prompt merged."""
+    guard = PersonaGuard(MATI, store="memory://")
+
+    def reply(i: int, messages: list[ChatMessage], kwargs: dict[str, object]) -> ChatMessage | str:
+        return tool_call("deploy_status", f"call-{i}") if kwargs.get("tools") else CLEAN
+
+    llm = ScriptedLLM(reply)
+    agent = PersonaFunctionAgent(guard, llm=llm, tools=[deploy_status], streaming=False)
+    memory = sqlite_memory(tmp_path / "stop.db", "stop")
+    result = await agent.run(
+        user_msg="Keep checking.", memory=memory, max_iterations=2, early_stopping_method="generate"
+    )
+    assert str(result) == CLEAN
+    assert_pinned(llm.calls, guard)
+    system = llm.calls[-1][0].content or ""
+    assert system.index("You have reached the maximum number of iterations (2).") > len(persona_text(guard))
