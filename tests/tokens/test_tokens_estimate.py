@@ -138,6 +138,7 @@ def test_custom_rates_and_unknown_classes() -> None:
     """Custom rates replace the family's; a rate for an unknown class is rejected."""
     tok = EstimateTokenizer(rates={"hangul": 2.0, "space": 0.0})
     assert tok.count("한국 어") == 6
+    assert tok.count("한\n\n  국") == 4 + 4  # newlines take the largest rate; no blank/indent correction
     with pytest.raises(ValueError, match="unknown script classes"):
         EstimateTokenizer(rates={"klingon": 1.0})
 
@@ -146,6 +147,7 @@ def test_family_aliases() -> None:
     """Common names of the vocabularies resolve to the fitted families."""
     assert get_tokenizer("estimate:qwen2.5").name == "estimate:qwen2"  # type: ignore[attr-defined]
     assert get_tokenizer("estimate:o200k_base").name == "estimate:o200k"
+    assert EstimateTokenizer("conservative").name == "estimate"
 
 
 ESTIMATES = ["estimate", *(f"estimate:{family}" for family in ESTIMATE_FAMILIES)]

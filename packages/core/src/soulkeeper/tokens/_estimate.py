@@ -32,6 +32,11 @@ _ALIASES = {
 }
 
 
+def _default(name: str, table: Mapping[str, float]) -> float:
+    """Rate of a class a custom table leaves out: the largest given rate; no line-structure correction."""
+    return 0.0 if name in ("blank_line", "indent") else max(table.values(), default=1.0)
+
+
 def _scaled(rate: float, scale: float) -> float:
     """A rate scaled up for the conservative estimate; negative corrections stay as fitted."""
     return rate * scale if rate > 0 else rate
@@ -45,13 +50,13 @@ class EstimateTokenizer(TokenizerBase):
     for unknown models: the largest of every family's estimate for the text, with each class's rate
     scaled up (fitted so that it does not undercount any tokenizer soulkeeper was calibrated against).
     Custom ``rates`` (tokens per character by class name, see ``CLASSES``; missing classes take the
-    largest given rate) replace the family's.
+    largest given rate, missing ``blank_line``/``indent`` corrections are 0) replace the family's.
     """
 
     __slots__ = ("_weights", "family", "rates")
 
     def __init__(self, family: str | None = None, *, rates: Mapping[str, float] | None = None) -> None:
-        family = _ALIASES.get(family, family) if family else None
+        family = (_ALIASES.get(family, family) if family else None) or None
         if family is not None and family not in RATES and rates is None:
             known = ", ".join(ESTIMATE_FAMILIES)
             raise ValueError(f"unknown estimate family {family!r}: known families are {known}")
@@ -71,7 +76,7 @@ class EstimateTokenizer(TokenizerBase):
         self.rates = tables[0] if len(tables) == 1 else {}
         self._weights = tuple(
             tuple(
-                _scaled(float(table.get(name, max(table.values(), default=1.0))), scale.get(name, 1.0))
+                _scaled(float(table.get(name, _default(name, table))), scale.get(name, 1.0))
                 for name in CLASSES
             )
             for table in tables
