@@ -165,3 +165,21 @@ def test_real_models_without_the_langchain_adapter_name_the_install(
     assert code == 2
     assert 'pip install "soulkeeper-langchain[openai]"' in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_model_that_cannot_be_set_up_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A spec naming an unknown provider fails with exit 2 and one line naming the spec."""
+    code, _, err = _run(
+        [
+            "eval",
+            str(EXAMPLES / "mati"),
+            "--model",
+            "no-such-provider:some-model",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capsys,
+    )
+    assert code == 2
+    assert "cannot set up the model 'no-such-provider:some-model'" in err
+    assert len(err.strip().splitlines()) == 1

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from soulkeeper.errors import MissingExtraError
+from soulkeeper.evaluate._runner import ModelCallError
 from soulkeeper.spec import Soul
 
 __all__ = ["FAKE_DRIFTING", "resolve_chat"]
@@ -43,5 +44,9 @@ def resolve_chat(
         raise MissingExtraError(
             f"soulkeeper eval --model {spec}", "openai", package="soulkeeper-langchain"
         ) from exc
-    chat = module.chat_function(spec, base_url=base_url, **kwargs)
+    try:
+        chat = module.chat_function(spec, base_url=base_url, **kwargs)
+    except Exception as exc:  # a missing provider package, an unknown provider, a missing API key
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise ModelCallError(f"cannot set up the model {spec!r}: {detail}") from exc
     return lambda: chat
