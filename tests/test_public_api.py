@@ -39,13 +39,22 @@ def test_unknown_attribute_raises_attribute_error() -> None:
         soulkeeper.PersonaGaurd  # type: ignore[attr-defined]  # noqa: B018
 
 
+def _loaded_after(code: str, modules: tuple[str, ...]) -> list[str]:
+    probe = f"import sys; {code}; print(','.join(m for m in {modules!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return [m for m in out.stdout.strip().split(",") if m]
+
+
+FRAMEWORKS = ("langchain", "langchain_core", "langgraph", "llama_index", "autogen_core", "autogen_agentchat")
+
+
 def test_import_is_light() -> None:
-    """Importing soulkeeper loads neither the guard, the detectors nor any agent framework."""
-    code = (
-        "import sys, soulkeeper; "
-        "heavy = [m for m in ('soulkeeper.guard', 'soulkeeper.drift', 'soulkeeper.stores', "
-        "'langchain_core', 'llama_index', 'autogen_core', 'pydantic') if m in sys.modules]; "
-        "print(','.join(heavy))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    """Importing soulkeeper loads neither the guard, the detectors, the stores, pydantic nor a framework."""
+    heavy = ("soulkeeper.guard", "soulkeeper.drift", "soulkeeper.stores", "pydantic", *FRAMEWORKS)
+    assert _loaded_after("import soulkeeper", heavy) == []
+
+
+def test_plugin_loading_imports_no_framework() -> None:
+    """Loading every installed plugin (the adapters' entry points included) imports no agent framework."""
+    code = "from soulkeeper.plugins import get_plugin_manager; get_plugin_manager()"
+    assert _loaded_after(code, FRAMEWORKS) == []
