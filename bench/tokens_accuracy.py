@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 
@@ -133,6 +134,9 @@ def speed_table() -> list[str]:
 
 def main() -> int:
     families = available_families()
+    if not families:
+        print("needs ../shared/data (text and tokenizers) beside the repository", file=sys.stderr)
+        return 2
     print("### Calibrated estimates: MAPE % (signed bias %) on 25-line documents\n")
     docs = [*core_docs(), *persona_docs(), *example_docs()]
     print("\n".join(family_table(families, docs, [*CORE_LANGS, *_WHOLE])))

@@ -189,11 +189,15 @@ def true_count(family: str, text: str) -> int:
 
 
 def available_families() -> list[str]:
-    """Families whose real tokenizer is present in the shared data."""
+    """Families whose real tokenizer is present in the shared data (empty without the text)."""
+    if not (DATA / "text").is_dir():
+        return []
     found = []
     for family, spec in REAL.items():
-        path = spec.partition(":")[2]
-        if spec.startswith("hf:") and not Path(path).exists():
+        path = Path(spec.partition(":")[2])
+        if spec.startswith("hf:") and not path.exists():
+            continue
+        if spec.startswith("tiktoken:") and not (DATA / "tokenizers" / "tiktoken-cache").is_dir():
             continue
         found.append(family)
     return found

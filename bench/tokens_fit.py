@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     families = available_families()
     if not families:
-        print("no tokenizers found under ../shared/data/tokenizers", file=sys.stderr)
+        print("needs ../shared/data (text and tokenizers) beside the repository", file=sys.stderr)
         return 2
     fitted = {family: fit_family(family) for family in families}
     scales = conservative_scales(fitted)
