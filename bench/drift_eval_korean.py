@@ -3,7 +3,7 @@
 Detected = "casual" or "mixed" (banmal present); wrongly flagged = a polite or formal reference
 predicted "casual" or "mixed".
 
-    uv run python bench/drift_eval_korean.py [--sample N] [--errors K]
+    uv run python bench/drift_eval_korean.py [--sample N] [--errors K] [--compare-fast-path]
 """
 
 from __future__ import annotations
@@ -65,6 +65,47 @@ def evaluate(n: int | None = None, *, errors: int = 0) -> list[dict[str, object]
     return rows
 
 
+def compare_fast_path() -> str:
+    """Check the no-analyser fast path against the analyser on every Korean text we have.
+
+    Every SmileStyle column, the IWSLT references, the Korean movie reviews of ``data/text`` and runs of
+    three consecutive references joined (response-sized): the sentence levels must be identical
+    whenever the fast path answers.
+    """
+    from _drift_data import DRIFT, require
+    from soulkeeper.drift import _korean
+
+    with require(DRIFT / "ko_register" / "smilestyle_dataset.tsv").open(encoding="utf-8") as fh:
+        columns = tuple(fh.readline().rstrip("\n").split("\t"))
+    texts = [text for column in smilestyle(columns).values() for text in column]
+    reviews = require(DRIFT.parent / "text" / "ko.txt").read_text(encoding="utf-8").splitlines()
+    texts += korean_iwslt("formal") + korean_iwslt("informal") + [t for t in reviews if t.strip()]
+    joined = [" ".join(texts[i : i + 3]) for i in range(0, len(texts) - 2, 3)]
+    answered = differ = 0
+    examples: list[str] = []
+    for text in texts + joined:
+        fast = _korean._fast_levels(text)
+        if fast is None:
+            continue
+        answered += 1
+        saved = _korean._fast_levels
+        _korean._fast_levels = lambda _t: None  # type: ignore[assignment]
+        try:
+            slow = _korean.korean_sentence_levels(text)
+        finally:
+            _korean._fast_levels = saved
+        if slow != fast:
+            differ += 1
+            if len(examples) < 5:
+                examples.append(text)
+    total = len(texts) + len(joined)
+    line = (
+        f"Fast path (no analyser): answers {answered:,} of {total:,} texts ({answered / total:.1%}); "
+        f"sentence levels differ from the analyser's on {differ}."
+    )
+    return "\n".join([line, *examples])
+
+
 def pooled(rows: list[dict[str, object]], kind: str) -> tuple[int, float]:
     """(n, share flagged casual or mixed) over every set of one kind."""
     n = sum(int(r["n"]) for r in rows if r["kind"] == kind)  # type: ignore[call-overload]
@@ -96,7 +137,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=None, help="evaluate N items per set")
     parser.add_argument("--errors", type=int, default=0, help="print up to K misclassified texts per set")
+    parser.add_argument(
+        "--compare-fast-path", action="store_true", help="also check the fast path against the analyser"
+    )
     args = parser.parse_args()
+    if args.compare_fast_path:
+        print(compare_fast_path())
+        print()
     rows = evaluate(args.sample, errors=args.errors)
     print(table(rows))
     for r in rows:

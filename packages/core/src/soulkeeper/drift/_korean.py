@@ -26,6 +26,7 @@ sentences are at least as many as 해요체 ones), "casual" when none is, "mixed
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -260,8 +261,64 @@ def _is_reporting(chunk: list[Any]) -> bool:
     return any(t.tag == "JKQ" for t in chunk)
 
 
+# The fast path: a text whose every sentence visibly ends in an honorific ending needs no analysis.
+# Text made of Hangul syllables and unquoted ASCII only (no quotes, so no quoted or CSV-wrapped speech);
+# split where the analyser splits (. ? ! … ~ and line breaks).
+_FAST_TEXT = re.compile(r"[\uac00-\ud7a3\x09\x0a\x0d\x20\x21\x23-\x26\x28-\x7e…]*")
+_FAST_SPLIT = re.compile(r"[.?!…~\n]+")
+# endings no noun ends with: 하십시오체 습니다/습니까/십시오 (ㅂ니다 and ㅂ니까 are checked by the final
+# consonant), and 해요체 forms of 요 after a verb ending or copula (not 필요, 중요, 주요 … nor 가요)
+_FAST_FORMAL = ("습니다", "습니까", "십시오")
+_FAST_POLITE = (
+    *("세요", "에요", "예요", "어요", "아요", "해요", "네요", "군요", "까요", "나요", "래요", "데요"),
+    *("게요", "대요", "워요", "와요", "줘요", "봐요", "돼요", "져요", "셔요", "지요", "려요", "죠"),
+)
+_FAST_B_ENDS = ("니다", "니까")
+
+
+def _fast_levels(text: str) -> list[SentenceLevel] | None:
+    """The sentence levels without running the analyser, when every sentence ends honorifically.
+
+    ``None`` when any sentence is not plainly formal or polite (the analyser decides then); the result is
+    the same as the analyser's (bench/drift_eval_korean.py --compare-fast-path checks it on the data).
+    """
+    if _FAST_TEXT.fullmatch(text) is None:
+        return None
+    found: list[SentenceLevel] = []
+    start = 0
+    for cut in (*_FAST_SPLIT.finditer(text), None):
+        if cut is not None and cut.end() < len(text) and not text[cut.end()].isspace():
+            return None  # "v1.2", "1~2개", "다.다음": the analyser may not split there
+        end = len(text) if cut is None else cut.start()
+        chunk = text[start:end]
+        start = end if cut is None else cut.end()
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        if stripped.isascii():
+            if any(c.isalnum() for c in stripped) and not stripped.replace(" ", "").isalnum():
+                return None  # Latin words and symbols only: safest to let the analyser look
+            continue  # Latin words or numbers alone give no evidence
+        if stripped.endswith(_FAST_FORMAL) or (
+            stripped.endswith(_FAST_B_ENDS) and len(stripped) > 2 and _has_final_b(stripped[-3])
+        ):
+            level = "formal"
+        elif stripped.endswith(_FAST_POLITE) and len(stripped) > 2:
+            level = "polite"
+        else:
+            return None
+        lead = len(chunk) - len(chunk.lstrip())
+        offset = end - len(chunk) + lead
+        found.append(SentenceLevel((offset, offset + len(stripped)), level, True))  # type: ignore[arg-type]
+    return found or None
+
+
 def korean_sentence_levels(text: str) -> list[SentenceLevel]:
     """Per-sentence register evidence for Korean ``text``; spans index ``text`` (see module doc)."""
+    _analyser()  # the ko extra is required either way
+    fast = _fast_levels(text)
+    if fast is not None:
+        return fast
     analysed, where = _unwrap(text)
     if not analysed.strip():
         return []
