@@ -180,6 +180,9 @@ def test_every_turn_went_over_http_through_the_openai_client(
     assert all(p == "/v1/chat/completions" for p in server.paths)
     assert all(r["model"] == MODEL_ID and not r.get("stream") for r in server.requests)
     bare, guarded = server.requests[:TURNS], server.requests[TURNS:]
+    for run, requests in (("bare", bare), ("guarded", guarded)):  # the server's usage block is reported
+        sent = sum(sum(len(str(m.get("content", ""))) for m in r["messages"]) // 4 for r in requests)
+        assert data["summary"][run]["model_usage"]["input_tokens"] == sent
     for run, requests in (("bare", bare), ("guarded", guarded)):
         turns = data["runs"][run]["turns"]
         for req, turn in zip(requests, turns, strict=True):
@@ -213,6 +216,7 @@ def test_http_replies_are_scored_like_the_offline_simulation(
         assert [t["reply"] for t in http_turns] == [t["reply"] for t in fake_turns]
         assert [t["action"] for t in http_turns] == [t["action"] for t in fake_turns]
     summary = data["summary"]
+    assert offline["summary"]["bare"]["model_usage"] is None  # the simulation reports no usage
     assert summary["guarded"]["reanchors"] + summary["guarded"]["restores"] > 0
     assert data["model"] == f"openai:{MODEL_ID} @ {_base(data)}"
 

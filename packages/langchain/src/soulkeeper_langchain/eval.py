@@ -33,13 +33,31 @@ def init_model(spec: str, *, base_url: str | None = None, **kwargs: Any) -> Base
     return model
 
 
+class _Chat:
+    """A LangChain chat model as ``messages -> text``; ``last_usage`` is the model's own token count."""
+
+    def __init__(self, model: BaseChatModel) -> None:
+        self.model = model
+        self.last_usage: dict[str, int] | None = None
+
+    def __call__(self, messages: list[dict[str, str]]) -> str:
+        reply = self.model.invoke(messages)
+        usage = getattr(reply, "usage_metadata", None)
+        self.last_usage = (
+            {"input_tokens": int(usage["input_tokens"]), "output_tokens": int(usage["output_tokens"])}
+            if usage
+            else None
+        )
+        return str(reply.text)
+
+
 def chat_function(
     spec: str, *, base_url: str | None = None, **kwargs: Any
 ) -> Callable[[list[dict[str, str]]], str]:
-    """``messages -> reply text`` for ``spec``: role/content dicts in, the reply's text out."""
-    model = init_model(spec, base_url=base_url, **kwargs)
+    """``messages -> reply text`` for ``spec``: role/content dicts in, the reply's text out.
 
-    def chat(messages: list[dict[str, str]]) -> str:
-        return str(model.invoke(messages).text)
-
-    return chat
+    After each call the function's ``last_usage`` holds the token counts the provider reported
+    (``{"input_tokens", "output_tokens"}``), or ``None``; ``soulkeeper eval`` reports them beside its own
+    counts.
+    """
+    return _Chat(init_model(spec, base_url=base_url, **kwargs))

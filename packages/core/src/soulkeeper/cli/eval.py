@@ -193,6 +193,12 @@ def _render(console: Console, data: dict[str, Any], html_path: Path) -> None:
         ("output tokens", "output_tokens"),
     ):
         table.add_row(label, *(f"{s[n][key]:,}" for n in names))
+    if any(s[n]["model_usage"] for n in names):
+        for key in ("input_tokens", "output_tokens"):
+            table.add_row(
+                f"{key.replace('_', ' ')} (model-reported)",
+                *(f"{s[n]['model_usage'][key]:,}" if s[n]["model_usage"] else "-" for n in names),
+            )
     console.print(table)
     rules = sorted({r for n in names for r in s[n]["violations_by_rule"]})
     if rules:

@@ -81,6 +81,14 @@ def _summary(report: EvalReport, data: dict[str, Any]) -> str:
         ["output tokens", *(f"{s[n]['output_tokens']:,}" for n in names)],
         ["model time (s)", *(f"{s[n]['seconds']:.2f}" for n in names)],
     ]
+    if any(s[n]["model_usage"] for n in names):
+        for key, label in (
+            ("input_tokens", "input tokens (model-reported)"),
+            ("output_tokens", "output tokens (model-reported)"),
+        ):
+            rows.append(
+                [label, *(f"{s[n]['model_usage'][key]:,}" if s[n]["model_usage"] else "–" for n in names)]
+            )
     out = ['<h2 id="summary">Summary</h2>', _table(head, rows, cls="summary")]
     out.append("<h3>Adherence per detector (share of replies it did not flag)</h3>")
     det_rows = [
@@ -176,7 +184,7 @@ def _pack(report: EvalReport) -> str:
     rows = [
         [
             escape(str(e["path"])),
-            escape(str(e["heading"] if e["heading"] is not None else "(whole file)")),
+            escape(str(e["heading"])) if e["heading"] is not None else "<b>(whole file)</b>",
             str(e["tier"]),
             escape(str(e["status"])),
             str(e["tokens"]),

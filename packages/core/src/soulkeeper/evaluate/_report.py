@@ -27,6 +27,8 @@ class TurnRecord:
     """The guard's decision (``ok``, ``warn``, ``reinject``, ``restore``, ``retry``); ``-`` when bare."""
     input_tokens: int = 0
     output_tokens: int = 0
+    model_usage: dict[str, int] | None = None
+    """Token counts the model itself reported for this call (``input_tokens``/``output_tokens``), if any."""
     seconds: float = 0.0
 
     @property
@@ -94,8 +96,19 @@ class RunRecord:
             "store_errors": self.store_errors,
             "input_tokens": sum(t.input_tokens for t in self.turns),
             "output_tokens": sum(t.output_tokens for t in self.turns),
+            "model_usage": _usage(self.turns),
             "seconds": round(sum(t.seconds for t in self.turns), 3),
         }
+
+
+def _usage(turns: list[TurnRecord]) -> dict[str, int] | None:
+    """Summed model-reported token counts, when the model reported them on every call."""
+    if not turns or any(t.model_usage is None for t in turns):
+        return None
+    return {
+        key: sum((t.model_usage or {}).get(key, 0) for t in turns)
+        for key in ("input_tokens", "output_tokens")
+    }
 
 
 def turn_windows(turns: int, count: int = 4) -> list[tuple[int, int]]:

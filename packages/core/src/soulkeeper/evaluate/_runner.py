@@ -19,7 +19,9 @@ from soulkeeper.spec import Soul
 __all__ = ["ChatFn", "Mode", "ModelCallError", "run_eval"]
 
 ChatFn = Callable[[list[dict[str, str]]], str]
-"""Any chat model as a function: OpenAI-style ``[{"role", "content"}, ...]`` in, the reply text out."""
+"""Any chat model as a function: OpenAI-style ``[{"role", "content"}, ...]`` in, the reply text out.
+A function with a ``last_usage`` attribute (``{"input_tokens": n, "output_tokens": m}`` after each call)
+has the model's own token counts recorded beside soulkeeper's."""
 
 Mode = Literal["bare", "guarded", "compare"]
 
@@ -28,6 +30,13 @@ _THREAD = "soulkeeper-eval"
 
 class ModelCallError(SoulkeeperError, RuntimeError):
     """The model failed to answer (server down, bad key, unknown model): names the run and the turn."""
+
+
+def _usage(chat: ChatFn) -> dict[str, int] | None:
+    usage = getattr(chat, "last_usage", None)
+    if not isinstance(usage, dict):
+        return None
+    return {k: int(v) for k, v in usage.items() if isinstance(v, int)}
 
 
 def _call(chat: ChatFn, messages: Sequence[Message], run: str, turn: int) -> tuple[str, float]:
@@ -90,6 +99,7 @@ def _run_bare(
         tokens = (count(messages), guard.count_message(Message(role="assistant", content=reply)))
         record = _turn(probe, i, reply, report, score, "-", tokens)
         record.seconds = round(seconds, 4)
+        record.model_usage = _usage(chat)
         run.turns.append(record)
         history.append(Message(role="assistant", content=reply))
         tick()
@@ -113,6 +123,7 @@ def _run_guarded(
         tokens = (count(messages), guard.count_message(Message(role="assistant", content=reply)))
         record = _turn(probe, i, reply, decision.report, decision.score, decision.action, tokens)
         record.seconds = round(seconds, 4)
+        record.model_usage = _usage(chat)
         run.turns.append(record)
         run.checkpoints += decision.checkpoint is not None
         run.store_errors += decision.store_error is not None
