@@ -14,32 +14,22 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage, SystemMessage
-from soulkeeper.guard import Decision, PersonaGuard, text_of
+from soulkeeper.guard import MARK, Decision, PersonaGuard, text_of
 from soulkeeper.stores import ThreadState
 
-from soulkeeper_langchain._convert import from_langchain, system_message, to_langchain
+from soulkeeper_langchain._convert import Converter, system_message, to_langchain
 
 __all__ = ["Prepared", "StateBridge", "merge_records"]
 
 Prepared = tuple[SystemMessage, list[BaseMessage]]
 _KEPT = ("turn", "drift_score", "level", "pending_reanchor", "violated_rules")
 _MAX_THREADS = 10_000
+_MAX_SYSTEMS = 16
 
 
 def merge_records(left: Mapping[str, Any] | None, right: Mapping[str, Any] | None) -> dict[str, Any]:
     """LangGraph reducer of the private ``soulkeeper`` state key: one record per persona name."""
     return {**(left or {}), **(right or {})}
-
-
-def _split(messages: Sequence[BaseMessage], app: SystemMessage | None) -> tuple[Any, ...]:
-    converted, origin = from_langchain(messages)
-    sources = [app, *(m for m in messages if isinstance(m, SystemMessage))]
-    system = text_of(app.content) if app is not None else None
-    return converted, origin, sources, system
-
-
-def _finish(prepared: Sequence[Any], origin: Mapping[int, BaseMessage], sources: Sequence[Any]) -> Prepared:
-    return system_message(prepared[0], sources), to_langchain(prepared[1:], origin)
 
 
 class StateBridge:
@@ -49,6 +39,34 @@ class StateBridge:
         self.guard = guard
         self._known: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
+        self._convert = Converter()
+        self._systems: OrderedDict[str, SystemMessage] = OrderedDict()
+
+    def _split(self, messages: Sequence[BaseMessage], app: SystemMessage | None) -> tuple[Any, ...]:
+        converted, origin = self._convert(messages)
+        sources = [app, *(m for m in messages if isinstance(m, SystemMessage))]
+        system = text_of(app.content) if app is not None else None
+        return converted, origin, sources, system
+
+    def _finish(
+        self, prepared: Sequence[Any], origin: Mapping[int, BaseMessage], sources: Sequence[Any]
+    ) -> Prepared:
+        return self._system(prepared[0], sources), to_langchain(prepared[1:], origin)
+
+    def _system(self, prepared: Any, sources: Sequence[Any]) -> SystemMessage:
+        """The system message; the plain-text one is cached per text (it is the same on most calls)."""
+        if any(s is not None and isinstance(s.content, list) for s in sources):
+            return system_message(prepared, sources)
+        text = prepared.content
+        cached = self._systems.get(text)
+        if cached is not None and cached.content == text and cached.additional_kwargs == {MARK: "persona"}:
+            return cached
+        made = system_message(prepared, sources)
+        with self._lock:
+            self._systems[text] = made
+            while len(self._systems) > _MAX_SYSTEMS:
+                self._systems.popitem(last=False)
+        return made
 
     # ------------------------------------------------------------------ prepare
 
@@ -57,16 +75,16 @@ class StateBridge:
     ) -> Prepared:
         """One system message (persona, app text, state system content, reminder) and the conversation."""
         self.adopt(thread_id, record)
-        converted, origin, sources, system = _split(messages, app)
-        return _finish(self.guard.prepare(thread_id, converted, system=system), origin, sources)
+        converted, origin, sources, system = self._split(messages, app)
+        return self._finish(self.guard.prepare(thread_id, converted, system=system), origin, sources)
 
     async def aprepare(
         self, thread_id: str, messages: Sequence[BaseMessage], app: SystemMessage | None, record: Any = None
     ) -> Prepared:
         """Async :meth:`prepare`."""
         await self.aadopt(thread_id, record)
-        converted, origin, sources, system = _split(messages, app)
-        return _finish(await self.guard.aprepare(thread_id, converted, system=system), origin, sources)
+        converted, origin, sources, system = self._split(messages, app)
+        return self._finish(await self.guard.aprepare(thread_id, converted, system=system), origin, sources)
 
     # ------------------------------------------------------------------ persistence through LangGraph state
 

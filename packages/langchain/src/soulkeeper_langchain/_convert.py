@@ -10,6 +10,8 @@ calls survive untouched, and the only new LangChain messages are the system mess
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +25,14 @@ from langchain_core.messages import (
 )
 from soulkeeper.guard import MARK, Message, ToolCall, text_of
 
-__all__ = ["from_langchain", "last_user_text", "system_message", "thread_id_from_config", "to_langchain"]
+__all__ = [
+    "Converter",
+    "from_langchain",
+    "last_user_text",
+    "system_message",
+    "thread_id_from_config",
+    "to_langchain",
+]
 
 _ROLES = {
     "human": "user",
@@ -50,26 +59,78 @@ def _tool_calls(message: BaseMessage) -> tuple[ToolCall, ...]:
     )
 
 
+def _convert(message: BaseMessage) -> Message:
+    kind = message.role if isinstance(message, ChatMessage) else message.type
+    role = _ROLES.get(str(kind).lower(), "user")
+    meta = message.additional_kwargs.get(MARK) if isinstance(message.additional_kwargs, Mapping) else None
+    return Message(
+        role=role,  # type: ignore[arg-type]  # _ROLES maps onto the guard's four roles
+        content=text_of(message.content),
+        name=message.name,
+        tool_calls=_tool_calls(message),
+        tool_call_id=message.tool_call_id if isinstance(message, ToolMessage) else None,
+        id=message.id,
+        metadata={MARK: meta} if isinstance(meta, str) else {},
+    )
+
+
+def _fingerprint(message: BaseMessage) -> tuple[Any, ...]:
+    """What a conversion depends on, compared by identity (cheap) and value (ids, names, the mark)."""
+    kwargs = message.additional_kwargs
+    meta = kwargs.get(MARK) if isinstance(kwargs, Mapping) else None
+    calls = message.tool_calls if isinstance(message, AIMessage) else None
+    return (message.content, calls, message.type, message.name, message.id, meta)
+
+
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
+
+
+class Converter:
+    """:func:`from_langchain` with a bounded cache per message object.
+
+    An agent sends the same (growing) conversation on every model call; converting only the messages
+    that are new makes the adapter's cost per call a linear pass of identity checks. A cached entry is
+    used only while the message still has the same content and tool-call objects, type, name, id and
+    soulkeeper mark (LangChain messages are mutable); it holds the message, so its ``id()`` stays unique.
+    """
+
+    def __init__(self, *, size: int = 4096) -> None:
+        self.size = size
+        self._cache: OrderedDict[int, tuple[BaseMessage, tuple[Any, ...], Message]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, messages: Sequence[BaseMessage]) -> tuple[list[Message], dict[int, BaseMessage]]:
+        """The guard's view of ``messages`` and a map from each ``Message`` (by ``id()``) to its original."""
+        out: list[Message] = []
+        origin: dict[int, BaseMessage] = {}
+        cache = self._cache
+        fresh: list[tuple[BaseMessage, tuple[Any, ...], Message]] = []
+        for message in messages:
+            key = _fingerprint(message)
+            entry = cache.get(id(message))
+            if entry is not None and entry[0] is message and _same(entry[1], key):
+                converted = entry[2]
+            else:
+                converted = _convert(message)
+                fresh.append((message, key, converted))
+            out.append(converted)
+            origin[id(converted)] = message
+        with self._lock:  # least recently used first out: a busy thread's messages stay cached
+            for message in messages:
+                if id(message) in cache:
+                    cache.move_to_end(id(message))
+            for entry in fresh:
+                cache[id(entry[0])] = entry
+            while len(cache) > self.size:
+                cache.popitem(last=False)
+        return out, origin
+
+
 def from_langchain(messages: Sequence[BaseMessage]) -> tuple[list[Message], dict[int, BaseMessage]]:
     """The guard's view of ``messages`` and a map from each ``Message`` (by ``id()``) to its original."""
-    out: list[Message] = []
-    origin: dict[int, BaseMessage] = {}
-    for message in messages:
-        kind = message.role if isinstance(message, ChatMessage) else message.type
-        role = _ROLES.get(str(kind).lower(), "user")
-        meta = message.additional_kwargs.get(MARK) if isinstance(message.additional_kwargs, Mapping) else None
-        converted = Message(
-            role=role,  # type: ignore[arg-type]  # _ROLES maps onto the guard's four roles
-            content=text_of(message.content),
-            name=message.name,
-            tool_calls=_tool_calls(message),
-            tool_call_id=message.tool_call_id if isinstance(message, ToolMessage) else None,
-            id=message.id,
-            metadata={MARK: meta} if isinstance(meta, str) else {},
-        )
-        out.append(converted)
-        origin[id(converted)] = message
-    return out, origin
+    out = [_convert(message) for message in messages]
+    return out, {id(converted): message for converted, message in zip(out, messages, strict=True)}
 
 
 def system_message(prepared: Message, sources: Sequence[SystemMessage | None]) -> SystemMessage:

@@ -75,7 +75,12 @@ def reply_of(response: ModelResponse) -> AIMessage | None:
 
 def should_observe(reply: AIMessage | None) -> bool:
     """A reply worth checking: it has text (a bare tool call says nothing about the persona)."""
-    return reply is not None and bool(text_of(reply.content).strip())
+    return bool(reply_text(reply).strip())
+
+
+def reply_text(reply: AIMessage | None) -> str:
+    """The text of a reply as the guard reads it (``""`` without a reply)."""
+    return text_of(reply.content) if reply is not None else ""
 
 
 class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
@@ -166,11 +171,11 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
                 response = handler(self._request(request, system, messages))
             finally:
                 self._settle(expected, token)
-            reply = reply_of(response)
-            if not should_observe(reply):
+            text = reply_text(reply_of(response))
+            if not text.strip():  # a bare tool call says nothing about the persona
                 return ExtendedModelResponse(model_response=response)
             decision = self.guard.observe(
-                thread_id, reply, user_text=last_user_text(request.messages), attempt=attempt
+                thread_id, text, user_text=last_user_text(request.messages), attempt=attempt
             )
             self._emit(decision)
             if decision.action != "retry":
@@ -195,11 +200,11 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
                 response = await handler(self._request(request, system, messages))
             finally:
                 self._settle(expected, token)
-            reply = reply_of(response)
-            if not should_observe(reply):
+            text = reply_text(reply_of(response))
+            if not text.strip():  # a bare tool call says nothing about the persona
                 return ExtendedModelResponse(model_response=response)
             decision = await self.guard.aobserve(
-                thread_id, reply, user_text=last_user_text(request.messages), attempt=attempt
+                thread_id, text, user_text=last_user_text(request.messages), attempt=attempt
             )
             self._emit(decision)
             if decision.action != "retry":

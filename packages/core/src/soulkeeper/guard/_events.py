@@ -1,8 +1,9 @@
 """Events: plugin hooks (``on_drift``, ``on_reinject``, ``on_restore``, ``on_pack_degraded``), logging and
 optional OpenTelemetry spans.
 
-OpenTelemetry is used only when ``opentelemetry-api`` is installed (extra ``soulkeeper[otel]``); without an
-SDK configured its tracer is a no-op, and without the package spans cost nothing at all.
+OpenTelemetry is used only when ``opentelemetry-api`` is installed (extra ``soulkeeper[otel]``) and a tracer
+provider has been set (an SDK, or any ``trace.set_tracer_provider``); until then no span is started at all,
+since it would be a no-op anyway.
 """
 
 from __future__ import annotations
@@ -33,12 +34,24 @@ class _NoSpan:
 _NO_SPAN = _NoSpan()
 
 
+_trace: Any = None
+"""The ``opentelemetry.trace`` module once a tracer was made (``None`` without the package)."""
+
+
 def _tracer() -> Any:
+    global _trace
     try:
         from opentelemetry import trace
     except ImportError:
         return None
+    _trace = trace
     return trace.get_tracer("soulkeeper")
+
+
+def _configured() -> bool:
+    """Whether an OpenTelemetry tracer provider was set (without one, every span would be a no-op)."""
+    provider = _trace.get_tracer_provider()
+    return not isinstance(provider, _trace.ProxyTracerProvider | _trace.NoOpTracerProvider)
 
 
 class Events:
@@ -99,7 +112,7 @@ class Events:
     @contextlib.contextmanager
     def span(self, name: str, attributes: Mapping[str, Any] | None = None) -> Iterator[SpanLike]:
         """An OpenTelemetry span named ``name`` (a do-nothing span without ``opentelemetry-api``)."""
-        if self._tracer is None:
+        if self._tracer is None or not _configured():  # no SDK/provider: skip the no-op span's cost
             yield _NO_SPAN
             return
         with self._tracer.start_as_current_span(name, attributes=dict(attributes or {})) as span:

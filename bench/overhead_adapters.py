@@ -1,0 +1,492 @@
+"""What soulkeeper adds to one agent turn, per framework adapter, with a zero-latency fake model.
+
+    uv run python bench/overhead_adapters.py [--rounds 400] [--breakdown 200]
+
+For each adapter one agent turn is timed bare and with soulkeeper (``memory://`` store and an SQLite
+file), side by side in the same run: every round runs one turn of each variant, in rotating order, and the
+table reports medians and the ratio to the bare turn.
+
+* LangChain: ``create_agent`` with a fixed-reply chat model, with and without ``PersonaMiddleware``.
+* LlamaIndex: ``SimpleChatEngine`` with ``MockLLM`` (answering a fixed reply), bare and through
+  ``guard_chat_engine``.
+* AutoGen: ``AssistantAgent`` with ``ReplayChatCompletionClient``, bare (the app's system message) and with
+  ``PersonaChatCompletionContext`` + ``PersonaModelClient``.
+
+Persona examples/souls/mati, context window 8192, the default ``estimate`` tokenizer. The conversation
+starts as a 20-message history and grows by one question and one in-persona reply per turn up to 40
+messages, then starts again; every reply is distinct (so no cache keyed on reply text helps).
+
+``--breakdown`` turns per adapter are then run with timers around the guard's stages: the adapter's
+prepare (conversion + ``PersonaGuard.prepare``), the model call (the framework's call into the model), the
+adapter's observe (``PersonaGuard.observe``), and inside those the drift detector and the store calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import gc
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault(
+    "TIKTOKEN_CACHE_DIR", str(ROOT.parent / "shared" / "data" / "tokenizers" / "tiktoken-cache")
+)
+
+from soulkeeper.guard import PersonaGuard  # noqa: E402
+from soulkeeper.spec import Soul, load_soul  # noqa: E402
+
+CONTEXT_WINDOW = 8192
+APP_SYSTEM = "You help the platform team with deployments and incidents."
+QUESTIONS = (
+    "What is the state of the rollout in the staging cluster?",
+    "Can we roll back the payments service without downtime?",
+    "Which alerts fired during the night, and do any of them need follow-up?",
+    "How should we rotate the database credentials this week?",
+    "Is the new ingress controller ready for production traffic?",
+)
+REPLIES = (
+    "The rollout in staging is complete: all three nodes report healthy and the latency is unchanged. "
+    "I recommend that we watch the latency dashboard for another hour before promoting the build.",
+    "Yes. The previous release is still in the registry, so a rollback is a single deploy of that tag; "
+    "the load balancer drains each node before it restarts, which keeps the service available.",
+    "Two alerts fired: disk usage on the log volume and a slow health check on the queue workers. The "
+    "first needs a retention change; the second recovered on its own and needs no action.",
+    "Please rotate them through the secrets manager in two steps: issue the new credentials, deploy, and "
+    "revoke the old ones only after every service has confirmed the new connection.",
+    "Not yet. The controller passes the functional tests, but the load test at peak traffic has not "
+    "run; I would schedule it for Thursday and decide afterwards.",
+)
+START, LIMIT = 20, 40
+logging.getLogger("soulkeeper").addHandler(logging.NullHandler())
+
+
+def question(n: int) -> str:
+    return QUESTIONS[n % len(QUESTIONS)]
+
+
+def reply(n: int) -> str:
+    return f"{REPLIES[n % len(REPLIES)]} This is note {n} of the review."
+
+
+# ---------------------------------------------------------------------------------------------- LangChain
+
+
+def langchain_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable[[], None]]:
+    from langchain.agents import create_agent
+    from langchain.agents.middleware import AgentMiddleware
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+    from langchain_core.outputs import ChatGeneration, ChatResult
+    from soulkeeper_langchain import PersonaMiddleware
+
+    class FixedModel(BaseChatModel):
+        """Answers instantly with the next in-persona reply."""
+
+        n: int = 0
+
+        @property
+        def _llm_type(self) -> str:
+            return "fixed"
+
+        def _generate(  # type: ignore[override]  # the fake needs no run manager
+            self, messages: list[BaseMessage], stop: Any = None, **kwargs: Any
+        ) -> ChatResult:
+            self.n += 1
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply(self.n)))])
+
+    def start() -> list[BaseMessage]:
+        out: list[BaseMessage] = []
+        for i in range(START // 2):
+            out += [HumanMessage(content=question(i)), AIMessage(content=reply(i))]
+        return out
+
+    def variant(guard: PersonaGuard | None, extra: list[Any] | None = None) -> Callable[[], None]:
+        middleware = [PersonaMiddleware(guard)] if guard is not None else list(extra or [])
+        agent = create_agent(FixedModel(), [], system_prompt=APP_SYSTEM, middleware=middleware)
+        thread = f"lc-{uuid.uuid4().hex[:8]}"
+        config: Any = {"configurable": {"thread_id": thread}}
+        history = start()
+        n = 0
+
+        def turn() -> None:
+            nonlocal history, n
+            n += 1
+            state: Any = {"messages": [*history, HumanMessage(content=question(n))]}
+            result = agent.invoke(state, config)
+            history = result["messages"]
+            if len(history) >= LIMIT:
+                history = start()
+
+        return turn
+
+    class Passthrough(AgentMiddleware[Any, Any]):
+        """A middleware whose ``wrap_model_call`` only calls the model: LangChain's cost of any such hook."""
+
+        def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
+            return handler(request)
+
+    out = {"bare": variant(None)}
+    if stores:
+        out["passthrough"] = variant(None, [Passthrough()])
+    for name, url in stores.items():
+        out[name] = variant(guard_for(soul, url))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- LlamaIndex
+
+
+def llamaindex_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable[[], None]]:
+    from llama_index.core.base.llms.types import ChatMessage, MessageRole
+    from llama_index.core.chat_engine import SimpleChatEngine
+    from llama_index.core.llms import MockLLM
+    from pydantic import PrivateAttr
+    from soulkeeper_llamaindex import guard_chat_engine
+
+    class ReplyLLM(MockLLM):
+        """``MockLLM`` answering the next in-persona reply instead of echoing the prompt."""
+
+        _n: int = PrivateAttr(default=0)
+
+        def _generate_text(self, length: int) -> str:
+            self._n += 1
+            return reply(self._n)
+
+    def start() -> list[ChatMessage]:
+        out: list[ChatMessage] = []
+        for i in range(START // 2):
+            out += [
+                ChatMessage(role=MessageRole.USER, content=question(i)),
+                ChatMessage(role=MessageRole.ASSISTANT, content=reply(i)),
+            ]
+        return out
+
+    def variant(guard: PersonaGuard | None) -> Callable[[], None]:
+        engine = SimpleChatEngine.from_defaults(llm=ReplyLLM(max_tokens=1), system_prompt=APP_SYSTEM)
+        if guard is not None:
+            engine = guard_chat_engine(engine, guard, thread_id=f"li-{uuid.uuid4().hex[:8]}")
+        engine._memory.set(start())
+        n = 0
+
+        def turn() -> None:
+            nonlocal n
+            n += 1
+            engine.chat(question(n))
+            if len(engine.chat_history) >= LIMIT:
+                engine._memory.set(start())
+
+        return turn
+
+    out = {"bare": variant(None)}
+    for name, url in stores.items():
+        out[name] = variant(guard_for(soul, url))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- AutoGen
+
+
+def autogen_variants(
+    soul: Soul, stores: dict[str, str], loop: asyncio.AbstractEventLoop
+) -> dict[str, Callable[[], None]]:
+    from autogen_agentchat.agents import AssistantAgent
+    from autogen_agentchat.messages import TextMessage
+    from autogen_core import CancellationToken
+    from autogen_core.model_context import UnboundedChatCompletionContext
+    from autogen_core.models import AssistantMessage, LLMMessage, UserMessage
+    from autogen_ext.models.replay import ReplayChatCompletionClient
+    from soulkeeper_autogen import PersonaChatCompletionContext, PersonaModelClient
+
+    def start() -> list[LLMMessage]:
+        out: list[LLMMessage] = []
+        for i in range(START // 2):
+            out += [
+                UserMessage(content=question(i), source="user"),
+                AssistantMessage(content=reply(i), source="mati"),
+            ]
+        return out
+
+    served = [0]
+
+    def build(guard: PersonaGuard | None, thread: str) -> Any:
+        served[0] += LIMIT
+        client = ReplayChatCompletionClient([reply(served[0] + i) for i in range(LIMIT)])
+        inner = UnboundedChatCompletionContext(initial_messages=start())
+        if guard is None:
+            return AssistantAgent("mati", model_client=client, model_context=inner, system_message=APP_SYSTEM)
+        context = PersonaChatCompletionContext(guard, inner, thread_id=thread, system=APP_SYSTEM)
+        return AssistantAgent(
+            "mati",
+            model_client=PersonaModelClient(client, context),
+            model_context=context,
+            system_message=None,
+        )
+
+    def variant(guard: PersonaGuard | None) -> Callable[[], None]:
+        thread = f"ag-{uuid.uuid4().hex[:8]}"
+        agent = build(guard, thread)
+        n = grown = 0
+        token = CancellationToken()
+
+        def turn() -> None:
+            nonlocal agent, n, grown
+            n += 1
+            grown += 2
+            message = TextMessage(content=question(n), source="user")
+            loop.run_until_complete(agent.on_messages([message], token))
+            if START + grown >= LIMIT:
+                agent, grown = build(guard, thread), 0
+
+        return turn
+
+    out = {"bare": variant(None)}
+    for name, url in stores.items():
+        out[name] = variant(guard_for(soul, url))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- running
+
+
+GUARDS: list[PersonaGuard] = []
+
+
+def guard_for(soul: Soul, url: str) -> PersonaGuard:
+    guard = PersonaGuard(soul, store=url, context_window=CONTEXT_WINDOW)
+    GUARDS.append(guard)
+    return guard
+
+
+def interleaved(variants: dict[str, Callable[[], None]], rounds: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) milliseconds per turn of each variant, one turn of each per round, rotating order.
+
+    CPU time (``time.process_time``) is the steadier figure on a shared machine: it leaves out the time
+    the process waited for a core.
+    """
+    names = list(variants)
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(30):  # warm up: imports, compiled graphs, detector models, pack cache
+        for name in names:
+            variants[name]()
+    gc.collect()
+    gc.freeze()
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            c0, t0 = time.process_time(), time.perf_counter()
+            variants[name]()
+            wall[name].append((time.perf_counter() - t0) * 1e3)
+            cpu[name].append((time.process_time() - c0) * 1e3)
+    gc.unfreeze()
+    return {name: (statistics.median(wall[name]), statistics.median(cpu[name])) for name in names}
+
+
+class Stages:
+    """Timers patched around one guard's stages (on the instances, so only this guard is affected)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self._turn: dict[str, float] = defaultdict(float)
+
+    def wrap(self, obj: Any, attr: str, stage: str) -> None:
+        original = getattr(obj, attr)
+        if asyncio.iscoroutinefunction(original):
+
+            @functools.wraps(original)
+            async def atimed(*args: Any, **kwargs: Any) -> Any:
+                t0 = time.perf_counter()
+                try:
+                    return await original(*args, **kwargs)
+                finally:
+                    self._turn[stage] += time.perf_counter() - t0
+
+            setattr(obj, attr, atimed)
+        else:
+
+            @functools.wraps(original)
+            def timed(*args: Any, **kwargs: Any) -> Any:
+                t0 = time.perf_counter()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    self._turn[stage] += time.perf_counter() - t0
+
+            setattr(obj, attr, timed)
+
+    def guard(self, guard: PersonaGuard) -> None:
+        for attr in ("prepare", "aprepare"):
+            self.wrap(guard, attr, "guard.prepare")
+        for attr in ("observe", "aobserve"):
+            self.wrap(guard, attr, "guard.observe")
+        detector = guard.detector
+        for attr in ("check", "acheck"):
+            self.wrap(detector, attr, "detector")
+        for op in ("get_state", "update_state", "put", "latest", "latest_good"):
+            self.wrap(guard.store, op, "store")
+            self.wrap(guard.store, "a" + op, "store")
+
+    def end_turn(self, total: float) -> None:
+        self._turn["turn"] = total
+        for stage, seconds in self._turn.items():
+            self.times[stage].append(seconds * 1e6)
+        self._turn.clear()
+
+    def medians(self) -> dict[str, float]:
+        return {stage: statistics.median(values) for stage, values in self.times.items()}
+
+
+def breakdown(
+    make: Callable[[dict[str, str]], dict[str, Callable[[], None]]], url: str, turns: int, hooks: Any
+) -> dict[str, float]:
+    """Per-stage medians (µs) of the guarded turn with ``url`` as the store."""
+    turn = make({"guarded": url})["guarded"]
+    stages = Stages()
+    stages.guard(GUARDS[-1])
+    hooks(stages)
+    for _ in range(30):
+        turn()
+    stages.times.clear()
+    for _ in range(turns):
+        t0 = time.perf_counter()
+        turn()
+        stages.end_turn(time.perf_counter() - t0)
+    return stages.medians()
+
+
+@contextmanager
+def store_urls() -> Iterator[dict[str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        yield {"memory": "memory://", "sqlite": f"sqlite:///{Path(tmp) / 'overhead.db'}"}
+
+
+def model_hooks(adapter: str) -> Callable[[Stages], None]:
+    """Timers on the framework's model call, per adapter (patched on the class: the fake model)."""
+
+    def hooks(stages: Stages) -> None:
+        if adapter == "langchain":
+            from langchain_core.language_models import BaseChatModel
+
+            patch_class(stages, BaseChatModel, "_generate_with_cache", "model call")
+        elif adapter == "llamaindex":
+            from llama_index.core.llms import MockLLM
+
+            patch_class(stages, MockLLM, "complete", "model call")
+        else:
+            from autogen_ext.models.replay import ReplayChatCompletionClient
+
+            patch_class(stages, ReplayChatCompletionClient, "create", "model call")
+
+    return hooks
+
+
+_PATCHED: list[tuple[type, str, Any]] = []
+
+
+def patch_class(stages: Stages, cls: type, attr: str, stage: str) -> None:
+    original = cls.__dict__[attr]
+    _PATCHED.append((cls, attr, original))
+    holder = type("holder", (), {})()
+    holder.call = original  # a plain attribute: stays unbound
+    stages.wrap(holder, "call", stage)
+    wrapped = holder.call
+    if asyncio.iscoroutinefunction(original):
+
+        async def ameth(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return await wrapped(self, *args, **kwargs)
+
+        setattr(cls, attr, functools.wraps(original)(ameth))
+    else:
+
+        def meth(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return wrapped(self, *args, **kwargs)
+
+        setattr(cls, attr, functools.wraps(original)(meth))
+
+
+def unpatch() -> None:
+    while _PATCHED:
+        cls, attr, original = _PATCHED.pop()
+        setattr(cls, attr, original)
+
+
+def fmt(value: float | None, unit: float = 1.0) -> str:
+    return "–" if value is None else f"{value / unit:.2f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=400)
+    parser.add_argument("--breakdown", type=int, default=200)
+    parser.add_argument("--only", choices=("langchain", "llamaindex", "autogen"), action="append")
+    args = parser.parse_args()
+    soul = load_soul(ROOT / "examples" / "souls" / "mati")
+    loop = asyncio.new_event_loop()
+    makers: dict[str, Callable[[dict[str, str]], dict[str, Callable[[], None]]]] = {
+        "langchain": lambda s: langchain_variants(soul, s),
+        "llamaindex": lambda s: llamaindex_variants(soul, s),
+        "autogen": lambda s: autogen_variants(soul, s, loop),
+    }
+    adapters = args.only or list(makers)
+    rows, stage_rows = [], []
+    with store_urls() as urls:
+        for adapter in adapters:
+            try:
+                medians = interleaved(makers[adapter](urls), args.rounds)
+            except ImportError as exc:
+                print(f"{adapter}: skipped ({exc})", file=sys.stderr)
+                continue
+            for name in medians:
+                if name != "bare":
+                    rows.append((adapter, name, medians["bare"], medians[name]))
+            if args.breakdown:
+                for name in ("memory", "sqlite"):
+                    stage = breakdown(makers[adapter], urls[name], args.breakdown, model_hooks(adapter))
+                    unpatch()
+                    stage_rows.append((adapter, name, stage))
+        for guard in GUARDS:
+            guard.close()
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+
+    print(f"Agent turn, median of {args.rounds} interleaved rounds (ms; CPU time, wall clock in brackets):\n")
+    print("| adapter | variant | bare | with soulkeeper | ratio (CPU) | added (CPU) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for adapter, name, (bare_wall, bare), (guarded_wall, guarded) in rows:
+        added = (guarded / bare - 1) * 100
+        print(
+            f"| {adapter} | {name} | {bare:.2f} ({bare_wall:.2f}) | {guarded:.2f} ({guarded_wall:.2f}) | "
+            f"{guarded / bare:.2f} | {guarded - bare:+.2f} ms ({added:+.0f} %) |"
+        )
+    if stage_rows:
+        print(f"\nGuarded turn by stage, median of {args.breakdown} turns (µs):\n")
+        print("| adapter | store | turn | model call | guard.prepare | guard.observe | detector | store |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for adapter, name, stage in stage_rows:
+            cells = [stage.get(k) for k in ("turn", "model call", "guard.prepare", "guard.observe")]
+            cells += [stage.get("detector"), stage.get("store")]
+            print(
+                f"| {adapter} | {name} | "
+                + " | ".join(fmt(c) if c is None else f"{c:.0f}" for c in cells)
+                + " |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
