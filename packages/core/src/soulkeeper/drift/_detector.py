@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import re
 import string
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from soulkeeper.drift._report import DriftReport, InputEvent, Violation
@@ -83,27 +81,9 @@ class CheckContext:
         return _normalize(self.user_text or "")
 
 
-# characters normalisation would change besides NFKC: invisible ones (format characters, Hangul fillers,
-# tag characters) and the Cyrillic/Greek look-alikes of Latin letters
-_INVISIBLE_CLASS = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\u3164\ufeff\uffa0\U000e0000-\U000e007f"
-)
-
-
-@cache
-def _suspect() -> re.Pattern[str]:
-    from soulkeeper.drift._normalize import CONFUSABLES
-
-    return re.compile(f"[{_INVISIBLE_CLASS}{re.escape(''.join(CONFUSABLES))}]")
-
-
 def _normalize(text: str) -> NormalizedText:
-    """:func:`~soulkeeper.drift.signals.normalize_with_map`, with a fast path for text it would not change."""
-    from soulkeeper.drift.signals import NormalizedText, normalize_with_map
+    from soulkeeper.drift.signals import normalize_with_map
 
-    if not text.isascii() and unicodedata.is_normalized("NFKC", text) and _suspect().search(text) is None:
-        return NormalizedText(text, text, tuple(range(len(text) + 1)))
     return normalize_with_map(text)
 
 

@@ -355,9 +355,13 @@ def identity_claims(text: str) -> list[str]:
     return [c.claim for c in find_identity_claims(text)]
 
 
+_MENTION_RE: re.Pattern[str] | None = None
+
+
 def mentions_base_model(claim: str) -> bool:
     """Return True when ``claim`` names a known base model or model maker (case-insensitive)."""
-    low = claim.lower()
-    return any(
-        re.search(rf"(?<![a-z]){re.escape(n.lower())}(?![a-z])", low) for n in BASE_MODEL_NAMES + MODEL_MAKERS
-    )
+    global _MENTION_RE
+    if _MENTION_RE is None:  # one alternation of every name, built on first use
+        names = sorted({n.lower() for n in BASE_MODEL_NAMES + MODEL_MAKERS}, key=len, reverse=True)
+        _MENTION_RE = re.compile(rf"(?<![a-z])(?:{'|'.join(map(re.escape, names))})(?![a-z])")
+    return _MENTION_RE.search(claim.lower()) is not None

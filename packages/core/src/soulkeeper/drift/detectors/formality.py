@@ -26,6 +26,8 @@ CASUAL_MAX = 0.96
 MIN_WORDS = 5
 
 _SPACES = re.compile(r"[ \t]{2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 
 def _applies(rules: Rules) -> bool:
@@ -48,10 +50,13 @@ class EnglishFormality(Detector):
     def check(self, ctx: CheckContext) -> list[Violation]:
         from soulkeeper.drift.signals import formality
 
-        text = _SPACES.sub(" ", strip_code(ctx.text))
+        text = strip_code(ctx.text)
+        if "  " in text or "\t" in text:
+            text = _SPACES.sub(" ", text)
         if not text.isascii():
-            latin = sum(1 for c in text if c.isascii() and c.isalpha())
-            if latin < 0.9 * sum(1 for c in text if c.isalpha()):
+            latin = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
+            other = sum(map(str.isalpha, "".join(_NON_ASCII.findall(text))))
+            if latin < 0.9 * (latin + other):
                 return []
         if len(text.split(None, MIN_WORDS)) < MIN_WORDS:
             return []

@@ -50,17 +50,15 @@ def _emoticon_possible(text: str, lower: str) -> bool:
     return any(c in text for c in _EMOTICON_CHARS) or any(s in lower for s in _EMOTICON_SEQUENCES)
 
 
-# an English greeting word as a whole word (split as CheckContext.words splits), for a one-scan prefilter
-_GREETING_HINT = re.compile(
-    r"(?<![a-z0-9])(?:(?:hi|hiya|heya|howdy|sup|what|whats|wat|wats|g|gday|hullo|hey+|yo+)(?![a-z0-9])"
-    r"|wass|whaz)"
-)
+# drawn-out forms of the greeting words ("heyyy", "yooo", "wassup", "whazzup"): a substring scan (the
+# regex starts with a literal, so the scan jumps between candidate letters)
+_GREETING_VARIANTS = re.compile(r"heyy|yoo|wass|whaz")
 
 
 def _greeting_possible(ctx: CheckContext) -> bool:
     if not ctx.normalized.text.isascii():
         return True  # Korean and Japanese greetings: let the regex decide
-    return _GREETING_HINT.search(ctx.lower) is not None
+    return not ctx.words.isdisjoint(_GREETING_WORDS) or _GREETING_VARIANTS.search(ctx.lower) is not None
 
 
 _PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))
