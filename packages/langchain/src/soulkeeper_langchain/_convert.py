@@ -74,54 +74,64 @@ def _convert(message: BaseMessage) -> Message:
     )
 
 
-def _fingerprint(message: BaseMessage) -> tuple[Any, ...]:
-    """What a conversion depends on, compared by identity (cheap) and value (ids, names, the mark)."""
-    kwargs = message.additional_kwargs
-    meta = kwargs.get(MARK) if isinstance(kwargs, Mapping) else None
-    calls = message.tool_calls if isinstance(message, AIMessage) else None
-    return (message.content, calls, message.type, message.name, message.id, meta)
-
-
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
-
-
 class Converter:
     """:func:`from_langchain` with a bounded cache per message object.
 
     An agent sends the same (growing) conversation on every model call; converting only the messages
     that are new makes the adapter's cost per call a linear pass of identity checks. A cached entry is
-    used only while the message still has the same content and tool-call objects, type, name, id and
+    used only while the message still has the same content and tool-call objects, id, name and
     soulkeeper mark (LangChain messages are mutable); it holds the message, so its ``id()`` stays unique.
     """
 
     def __init__(self, *, size: int = 4096) -> None:
         self.size = size
-        self._cache: OrderedDict[int, tuple[BaseMessage, tuple[Any, ...], Message]] = OrderedDict()
+        self._cache: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, messages: Sequence[BaseMessage]) -> tuple[list[Message], dict[int, BaseMessage]]:
         """The guard's view of ``messages`` and a map from each ``Message`` (by ``id()``) to its original."""
         out: list[Message] = []
         origin: dict[int, BaseMessage] = {}
-        cache = self._cache
-        fresh: list[tuple[BaseMessage, tuple[Any, ...], Message]] = []
+        get = self._cache.get
+        fresh: list[tuple[Any, ...]] = []
         for message in messages:
-            key = _fingerprint(message)
-            entry = cache.get(id(message))
-            if entry is not None and entry[0] is message and _same(entry[1], key):
-                converted = entry[2]
+            entry = get(id(message))
+            kwargs = message.additional_kwargs
+            calls = message.tool_calls if isinstance(message, AIMessage) else None
+            if (
+                entry is not None
+                and entry[0] is message
+                and entry[1] is message.content
+                and entry[2] is calls
+                and entry[3] == message.id
+                and entry[4] == message.name
+                and entry[5] is kwargs
+                and entry[6] == kwargs.get(MARK)
+            ):
+                converted: Message = entry[7]
             else:
                 converted = _convert(message)
-                fresh.append((message, key, converted))
+                fresh.append(
+                    (
+                        message,
+                        message.content,
+                        calls,
+                        message.id,
+                        message.name,
+                        kwargs,
+                        kwargs.get(MARK) if isinstance(kwargs, Mapping) else None,
+                        converted,
+                    )
+                )
             out.append(converted)
             origin[id(converted)] = message
         with self._lock:  # least recently used first out: a busy thread's messages stay cached
+            cache = self._cache
             for message in messages:
                 if id(message) in cache:
                     cache.move_to_end(id(message))
-            for entry in fresh:
-                cache[id(entry[0])] = entry
+            for item in fresh:
+                cache[id(item[0])] = item
             while len(cache) > self.size:
                 cache.popitem(last=False)
         return out, origin

@@ -64,10 +64,15 @@ def find_block(text: str, tag: str) -> str | None:
     return text[start + len(tag) + 2 : end].strip()
 
 
+_REMINDER_OPEN = f"<{REMINDER_TAG}>"
+
+
 def is_reminder_only(text: str) -> bool:
     """True when ``text`` is nothing but a reminder block (a tail reminder of an earlier ``prepare``)."""
+    if _REMINDER_OPEN not in text:  # the common case, without copying the text
+        return False
     stripped = text.strip()
-    return stripped.startswith(f"<{REMINDER_TAG}>") and not strip_blocks(stripped, (REMINDER_TAG,))
+    return stripped.startswith(_REMINDER_OPEN) and not strip_blocks(stripped, (REMINDER_TAG,))
 
 
 def rule_phrase(rule_id: str, rules: Rules) -> str:

@@ -6,6 +6,7 @@ to pin and this module lays it out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from soulkeeper.guard._blocks import EXAMPLES_TAG, REMINDER_TAG, is_reminder_only, strip_blocks
@@ -28,6 +29,11 @@ def _strip_persona(text: str, persona_texts: Sequence[str]) -> str:
     if "<persona-" in text:
         text = strip_blocks(text, (REMINDER_TAG, EXAMPLES_TAG))
     return text.strip()
+
+
+@functools.lru_cache(maxsize=16)
+def _stripped(persona: str) -> str:
+    return persona.strip()  # the packed persona is one cached object: strip (a copy) once
 
 
 def merge_system_pieces(pieces: list[str], text: str) -> None:
@@ -110,7 +116,7 @@ def compose(
     digest: str,
 ) -> list[Message]:
     """Lay out the model input: ``[system(persona, app text, examples, reminder), *history]``."""
-    parts = [persona.strip(), *app_pieces]
+    parts = [_stripped(persona), *app_pieces]
     if examples:
         parts.append(examples)
     out_history = list(history)
@@ -123,9 +129,14 @@ def compose(
                 position,
                 Message(role="user", content=reminder, name=MARK, metadata={MARK: "reminder"}),
             )
-    system = Message(
+    return [_system_message(tuple(parts), digest), *out_history]
+
+
+@functools.lru_cache(maxsize=64)
+def _system_message(parts: tuple[str, ...], digest: str) -> Message:
+    """The one system message, cached: outside a re-anchor it is the same on every call of a thread."""
+    return Message(
         role="system",
         content="\n\n".join(p for p in parts if p),
         metadata={MARK: "persona", "digest": digest},
     )
-    return [system, *out_history]
