@@ -53,8 +53,24 @@ _ZWJ = 0x200D
 _CONFUSABLE_CHARS = frozenset(CONFUSABLES)
 _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 _SPECIAL = frozenset(chr(c) for c in _INVISIBLE) | _CONFUSABLE_CHARS
+
+
 # the same characters as one class: a regex scan is faster than a set test over the text
-_SPECIAL_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_SPECIAL)) + "]")
+def _char_class(chars: frozenset[str]) -> str:
+    """A regex character class of ``chars`` written as ranges (a long list of single characters is slow)."""
+    points = sorted(map(ord, chars))
+    parts: list[str] = []
+    start = prev = points[0]
+    for cp in [*points[1:], -1]:
+        if cp == prev + 1:
+            prev = cp
+            continue
+        parts.append(re.escape(chr(start)) + (f"-{re.escape(chr(prev))}" if prev > start else ""))
+        start = prev = cp
+    return "[" + "".join(parts) + "]"
+
+
+_SPECIAL_RE = re.compile(_char_class(_SPECIAL))
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")

@@ -46,8 +46,14 @@ _GREETING_WORDS = frozenset(
 )
 
 
+# the same tests as two scans: a character class, and the sequences (each starts with "." or "x", so the
+# scan jumps between those characters)
+_EMOTICON_CHAR_RE = re.compile("[" + re.escape("".join(_EMOTICON_CHARS)) + "]")
+_EMOTICON_SEQUENCE_RE = re.compile(r"xd|\.(?:(?<=o\.)o|(?<=0\.)0|(?<=t\.)t|(?<=-\.)-|(?<=;\.);)")
+
+
 def _emoticon_possible(text: str, lower: str) -> bool:
-    return any(c in text for c in _EMOTICON_CHARS) or any(s in lower for s in _EMOTICON_SEQUENCES)
+    return _EMOTICON_CHAR_RE.search(text) is not None or _EMOTICON_SEQUENCE_RE.search(lower) is not None
 
 
 # drawn-out forms of the greeting words ("heyyy", "yooo", "wassup", "whazzup"): a substring scan (the
