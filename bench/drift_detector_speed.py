@@ -65,10 +65,19 @@ DRIFTING = (
     "language model I can't run it for you, but no worries, you've got this! Cheers"
 )
 KOREAN = "배포가 완료되었습니다. 헬스 체크도 모두 통과했습니다. 로그를 확인해 주세요."
+KOREAN_LONG = (
+    "배포가 완료되었습니다. 헬스 체크도 모두 통과했습니다. 로그를 확인해 주세요. 다음 배포는 내일 오전 열 시에 "
+    "진행할 예정이며, 문제가 생기면 바로 알려 드리겠습니다."
+)
+KOREAN_CASUAL = "배포 끝났어. 헬스 체크도 다 통과했어. 로그 한번 확인해 줘."
+KOREAN_MIXED = (
+    "배포가 완료되었습니다. 헬스 체크도 다 통과했어. 로그를 확인해 주세요. 다음 배포는 내일 오전 열 시야."
+)
 JAPANESE = "デプロイが完了しました。ヘルスチェックもすべて正常です。ログをご確認ください。"
 
 
 def median_us(fn: Callable[[], object], *, repeat: int = 2000, warmup: int = 50) -> float:
+    """Median CPU time of one call in µs (thread time: robust to other processes on a shared machine)."""
     for _ in range(warmup):
         fn()
     samples = []
@@ -77,6 +86,26 @@ def median_us(fn: Callable[[], object], *, repeat: int = 2000, warmup: int = 50)
         fn()
         samples.append(time.thread_time_ns() - start)
     return statistics.median(samples) / 1000
+
+
+def _interleaved(fn: Callable[[], object], *, repeat: int = 500) -> tuple[float, float]:
+    """Median CPU µs of ``fn`` with the Korean fast path on and off, alternating call by call."""
+    from soulkeeper.drift import _korean
+
+    saved = _korean._fast_levels
+    on: list[int] = []
+    off: list[int] = []
+    try:
+        for i in range(repeat + 20):
+            for enabled, samples in ((True, on), (False, off)):
+                _korean._fast_levels = saved if enabled else (lambda _text: None)  # type: ignore[assignment]
+                start = time.thread_time_ns()
+                fn()
+                if i >= 20:
+                    samples.append(time.thread_time_ns() - start)
+    finally:
+        _korean._fast_levels = saved
+    return statistics.median(on) / 1000, statistics.median(off) / 1000
 
 
 def main() -> None:
@@ -111,16 +140,25 @@ def main() -> None:
         drift = median_us(lambda fn=fn: fn(DRIFTING))
         print(f"| {name} | {clean:.1f} | {drift:.1f} |")
 
-    print("\n| register detector | response | µs |")
-    print("|---|---|---|")
-    for lang, text, level in (("ko", KOREAN, "casual"), ("ja", JAPANESE, "casual")):
-        rules = Rules.model_validate({"voice": {"language": lang, "speech_level": level}})
+    print("\n| register detector | response | µs | µs, always the analyser |")
+    print("|---|---|---|---|")
+    for lang, label, text in (
+        ("ko", "해요체/하십시오체, 3 sentences", KOREAN),
+        ("ko", "하십시오체, 4 sentences", KOREAN_LONG),
+        ("ko", "반말, 3 sentences", KOREAN_CASUAL),
+        ("ko", "mixed, 4 sentences", KOREAN_MIXED),
+        ("ja", "desu/masu, 3 sentences", JAPANESE),
+    ):
+        rules = Rules.model_validate({"voice": {"language": lang, "speech_level": "casual"}})
         name = "korean_speech_level" if lang == "ko" else "japanese_politeness"
         one = DriftDetector.from_rules(rules, detectors=[name])
         one.check(text)  # load the analyser
-        print(
-            f"| {name} | {len(text)} characters | {median_us(lambda one=one, text=text: one.check(text), repeat=500):.1f} |"
-        )
+        if lang == "ko":  # interleaved with the same check with the no-analyser fast path switched off
+            fast_us, slow_us = _interleaved(lambda one=one, text=text: one.check(text))
+            fast, slow = fast_us, f"{slow_us:.1f}"
+        else:
+            fast, slow = median_us(lambda one=one, text=text: one.check(text), repeat=500), "="
+        print(f"| {name} | {label} ({len(text)} characters) | {fast:.1f} | {slow} |")
 
 
 if __name__ == "__main__":
