@@ -35,7 +35,7 @@ from soulkeeper_autogen._config import (
     resolve,
 )
 from soulkeeper_autogen._context import PersonaChatCompletionContext
-from soulkeeper_autogen._convert import from_guard, last_user_text, to_guard
+from soulkeeper_autogen._convert import Converter, from_guard, last_user_text, to_guard
 
 __all__ = ["PersonaModelClient", "PersonaModelClientConfig", "StreamMode"]
 
@@ -103,6 +103,8 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
             self.guard, self._store_url = resolve(soul_or_guard, guard_options)
             self._owns_guard = not isinstance(soul_or_guard, PersonaGuard)
         self.client = client
+        self._context = soul_or_guard if isinstance(soul_or_guard, PersonaChatCompletionContext) else None
+        self._convert = Converter()
         self.thread_id = thread_id or default_thread_id(self.guard)
         if isinstance(client, PersonaModelClient) and client.thread_id == self.thread_id:
             raise ValueError(
@@ -119,8 +121,11 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
     async def _prepare(self, messages: Sequence[LLMMessage], attempt: int) -> Sequence[LLMMessage]:
         if not self.pin and attempt == 0:
             return messages
-        converted, origin = to_guard(messages)
-        return from_guard(await self.guard.aprepare(self.thread_id, converted), origin)
+        context = self._context
+        if attempt == 0 and context is not None and context.prepared_here(messages, self.thread_id):
+            return messages  # the persona context prepared exactly these just now: preparing is idempotent
+        converted, origin = to_guard(messages, self._convert)
+        return from_guard(await self.guard.aprepare(self.thread_id, converted), origin, self._convert)
 
     async def _observe(
         self, result: CreateResult, user_text: str | None, attempt: int, json_output: object

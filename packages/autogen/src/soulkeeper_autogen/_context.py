@@ -15,7 +15,7 @@ compaction cannot drop it; ``get_messages()`` asks the guard for the model input
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 from autogen_core import Component, ComponentModel
@@ -37,7 +37,7 @@ from soulkeeper_autogen._config import (
     persona_record,
     resolve,
 )
-from soulkeeper_autogen._convert import from_guard, to_guard
+from soulkeeper_autogen._convert import Converter, from_guard, to_guard
 
 __all__ = ["PersonaChatCompletionContext", "PersonaChatCompletionContextConfig"]
 
@@ -93,6 +93,8 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
         self.inner: ChatCompletionContext = inner if inner is not None else UnboundedChatCompletionContext()
         self.thread_id = thread_id or default_thread_id(self.guard)
         self.system = system
+        self._convert = Converter()
+        self._last_output: tuple[str, tuple[LLMMessage, ...]] | None = None
 
     # ------------------------------------------------------------------ ChatCompletionContext
 
@@ -102,9 +104,19 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
 
     async def get_messages(self) -> list[LLMMessage]:
         """One system message (persona first, other system content merged in), then the conversation."""
-        converted, origin = to_guard(await self.inner.get_messages())
+        converted, origin = to_guard(await self.inner.get_messages(), self._convert)
         prepared = await self.guard.aprepare(self.thread_id, converted, system=self.system)
-        return from_guard(prepared, origin)
+        out = from_guard(prepared, origin, self._convert)
+        self._last_output = (self.thread_id, tuple(out))
+        return out
+
+    def prepared_here(self, messages: Sequence[LLMMessage], thread_id: str) -> bool:
+        """Whether ``messages`` are exactly (the same objects as) what :meth:`get_messages` last returned
+        for ``thread_id``; a :class:`PersonaModelClient` then need not prepare them again."""
+        last = self._last_output
+        if last is None or last[0] != thread_id or len(last[1]) != len(messages):
+            return False
+        return all(a is b for a, b in zip(last[1], messages, strict=True))
 
     async def clear(self) -> None:
         """Clear the inner context (the persona is not part of it)."""
