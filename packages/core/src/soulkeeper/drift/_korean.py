@@ -287,7 +287,12 @@ def _fast_levels(text: str) -> list[SentenceLevel] | None:
     found: list[SentenceLevel] = []
     start = 0
     for cut in (*_FAST_SPLIT.finditer(text), None):
-        if cut is not None and cut.end() < len(text) and not text[cut.end()].isspace():
+        if (
+            cut is not None
+            and cut.end() < len(text)
+            and not text[cut.end()].isspace()
+            and "\n" not in cut.group()
+        ):
             return None  # "v1.2", "1~2개", "다.다음": the analyser may not split there
         end = len(text) if cut is None else cut.start()
         chunk = text[start:end]
