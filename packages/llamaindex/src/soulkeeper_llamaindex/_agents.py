@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llama_index.core.agent.react.types import ResponseReasoningStep
 from llama_index.core.agent.workflow import AgentOutput, AgentStream, FunctionAgent, ReActAgent
 from llama_index.core.agent.workflow.agent_context import AgentContext
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse
-from llama_index.core.bridge.pydantic import Field, PrivateAttr
+from llama_index.core.bridge.pydantic import Field
 from llama_index.core.llms.llm import LLM
 from llama_index.core.memory import BaseMemory
 from llama_index.core.tools import AsyncBaseTool
@@ -28,8 +28,7 @@ from soulkeeper.guard import Decision, PersonaGuard, as_guard
 from soulkeeper.spec import Soul
 
 from soulkeeper_llamaindex._convert import session_of
-from soulkeeper_llamaindex._llm import StreamMode
-from soulkeeper_llamaindex._pin import apin
+from soulkeeper_llamaindex._pin import Pinned, StreamMode, apin
 
 __all__ = ["PersonaFunctionAgent", "PersonaReActAgent"]
 
@@ -39,37 +38,34 @@ _STEP_THREAD: ContextVar[str | None] = ContextVar("soulkeeper_llamaindex_step_th
 """The thread of the step being taken (set by ``take_step``, read by the model-call hooks)."""
 
 
-class _Guarded:
-    """The step logic both agents share (a mixin placed before the LlamaIndex agent class)."""
+class _Guarded(Pinned):
+    """The fields, constructor and step logic both agents share (placed before the LlamaIndex agent class)."""
 
-    thread_id: str | None
-    stream_mode: StreamMode
-    name: str
-    streaming: bool
-    _guard: PersonaGuard
-    _on_decision: Callable[[Decision], Any] | None
-    _last: Decision | None
+    thread_id: str | None = Field(
+        default=None, description="The soulkeeper thread id (default: the memory's)."
+    )
 
-    def _attach(
+    if TYPE_CHECKING:  # fields of the LlamaIndex agent class this is mixed into
+        name: str
+        streaming: bool
+
+    def __init__(
         self,
         soul_or_guard: SoulOrGuard,
-        on_decision: Callable[[Decision], Any] | None,
-        guard_options: Mapping[str, Any] | None,
+        *,
+        thread_id: str | None = None,
+        stream_mode: StreamMode = "stream",
+        on_decision: Callable[[Decision], Any] | None = None,
+        guard_options: Mapping[str, Any] | None = None,
+        **agent_options: Any,
     ) -> None:
-        if self.stream_mode not in ("stream", "buffered"):
-            raise ValueError(f'stream_mode must be "stream" or "buffered", got {self.stream_mode!r}')
+        if stream_mode not in ("stream", "buffered"):
+            raise ValueError(f'stream_mode must be "stream" or "buffered", got {stream_mode!r}')
+        super().__init__(  # type: ignore[call-arg]  # the agent class (next in the MRO) takes these
+            thread_id=thread_id, stream_mode=stream_mode, **agent_options
+        )
         self._guard = as_guard(soul_or_guard, **dict(guard_options or {}))
         self._on_decision = on_decision
-
-    @property
-    def guard(self) -> PersonaGuard:
-        """The guard pinning the persona."""
-        return self._guard
-
-    @property
-    def last_decision(self) -> Decision | None:
-        """The decision about the latest observed step (``None`` before the first one)."""
-        return self._last
 
     def _thread_for(self, memory: object) -> str:
         """``thread_id`` if set, else the memory's session id, else ``"default"``."""
@@ -112,10 +108,7 @@ class _Guarded:
                 decision = await self._guard.aobserve(
                     thread, text, user_text=user if isinstance(user, str) else None, attempt=attempt
                 )
-                self._last = decision
-                if self._on_decision is not None:
-                    self._on_decision(decision)
-                if decision.action == "retry":
+                if self._decided(decision).action == "retry":
                     await self._discard(ctx)
                     attempt += 1
                     continue
@@ -145,27 +138,6 @@ class PersonaFunctionAgent(_Guarded, FunctionAgent):
     :param guard_options: passed to :class:`~soulkeeper.PersonaGuard` when given a soul.
     :param agent_options: everything ``FunctionAgent`` takes (``tools``, ``llm``, ``system_prompt``, ...).
     """
-
-    thread_id: str | None = Field(
-        default=None, description="The soulkeeper thread id (default: the memory's)."
-    )
-    stream_mode: StreamMode = Field(default="stream", description="'stream' or 'buffered'.")
-    _guard: PersonaGuard = PrivateAttr()
-    _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
-    _last: Decision | None = PrivateAttr(default=None)
-
-    def __init__(
-        self,
-        soul_or_guard: SoulOrGuard,
-        *,
-        thread_id: str | None = None,
-        stream_mode: StreamMode = "stream",
-        on_decision: Callable[[Decision], Any] | None = None,
-        guard_options: Mapping[str, Any] | None = None,
-        **agent_options: Any,
-    ) -> None:
-        super().__init__(thread_id=thread_id, stream_mode=stream_mode, **agent_options)
-        self._attach(soul_or_guard, on_decision, guard_options)
 
     async def take_step(
         self,
@@ -209,27 +181,6 @@ class PersonaReActAgent(_Guarded, ReActAgent):
     Parameters as :class:`PersonaFunctionAgent`; only final answers are observed (thoughts and tool
     actions are not shown to the user).
     """
-
-    thread_id: str | None = Field(
-        default=None, description="The soulkeeper thread id (default: the memory's)."
-    )
-    stream_mode: StreamMode = Field(default="stream", description="'stream' or 'buffered'.")
-    _guard: PersonaGuard = PrivateAttr()
-    _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
-    _last: Decision | None = PrivateAttr(default=None)
-
-    def __init__(
-        self,
-        soul_or_guard: SoulOrGuard,
-        *,
-        thread_id: str | None = None,
-        stream_mode: StreamMode = "stream",
-        on_decision: Callable[[Decision], Any] | None = None,
-        guard_options: Mapping[str, Any] | None = None,
-        **agent_options: Any,
-    ) -> None:
-        super().__init__(thread_id=thread_id, stream_mode=stream_mode, **agent_options)
-        self._attach(soul_or_guard, on_decision, guard_options)
 
     async def take_step(
         self,

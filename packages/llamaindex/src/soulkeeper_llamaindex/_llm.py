@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncGenerator, Callable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from llama_index.core.base.llms.types import (
     ChatMessage,
@@ -24,20 +24,18 @@ from llama_index.core.base.llms.types import (
     CompletionResponseGen,
     LLMMetadata,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SerializeAsAny
+from llama_index.core.bridge.pydantic import Field, SerializeAsAny
 from llama_index.core.llms.llm import LLM
 from soulkeeper.guard import Decision, PersonaGuard, as_guard
 from soulkeeper.spec import Soul
 
 from soulkeeper_llamaindex._convert import last_user_text
-from soulkeeper_llamaindex._pin import apin, pin
+from soulkeeper_llamaindex._pin import Pinned, StreamMode, apin, pin
 
 __all__ = ["PersonaLLM", "StreamMode"]
 
-StreamMode = Literal["stream", "buffered"]
 
-
-class PersonaLLM(LLM):
+class PersonaLLM(Pinned, LLM):
     """Wrap ``llm`` so every chat call carries the persona first and every reply is observed.
 
     :param llm: the real model.
@@ -55,10 +53,6 @@ class PersonaLLM(LLM):
 
     llm: SerializeAsAny[LLM] = Field(description="The wrapped model.")
     thread_id: str = Field(default="default", description="The soulkeeper thread id.")
-    stream_mode: StreamMode = Field(default="stream", description="'stream' or 'buffered'.")
-    _guard: PersonaGuard = PrivateAttr()
-    _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
-    _last: Decision | None = PrivateAttr(default=None)
 
     def __init__(
         self,
@@ -84,27 +78,11 @@ class PersonaLLM(LLM):
         return "PersonaLLM"
 
     @property
-    def guard(self) -> PersonaGuard:
-        """The guard pinning the persona."""
-        return self._guard
-
-    @property
-    def last_decision(self) -> Decision | None:
-        """The decision about the latest reply (``None`` before the first one)."""
-        return self._last
-
-    @property
     def metadata(self) -> LLMMetadata:
         """The wrapped model's metadata, as a chat model."""
         return self.llm.metadata.model_copy(update={"is_chat_model": True})
 
     # ------------------------------------------------------------------ decisions
-
-    def _decided(self, decision: Decision) -> Decision:
-        self._last = decision
-        if self._on_decision is not None:
-            self._on_decision(decision)
-        return decision
 
     def _observe(self, reply: ChatResponse | None, user: str | None, attempt: int) -> Decision:
         text = reply.message.content if reply is not None else ""

@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
-from soulkeeper.guard import PersonaGuard
+from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr
+from soulkeeper.guard import Decision, PersonaGuard
 
 from soulkeeper_llamaindex._convert import from_guard, to_guard
 
-__all__ = ["apin", "pin"]
+__all__ = ["Pinned", "StreamMode", "apin", "pin"]
+
+StreamMode = Literal["stream", "buffered"]
+
+
+class Pinned(BaseModel):
+    """What every guarded wrapper holds: the guard, the stream mode, the decision callback, the last decision.
+
+    A pydantic mixin placed before the LlamaIndex class (``LLM``, ``FunctionAgent``, ``ReActAgent``).
+    """
+
+    stream_mode: StreamMode = Field(default="stream", description="'stream' or 'buffered'.")
+    _guard: PersonaGuard = PrivateAttr()
+    _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
+    _last: Decision | None = PrivateAttr(default=None)
+
+    @property
+    def guard(self) -> PersonaGuard:
+        """The guard pinning the persona."""
+        return self._guard
+
+    @property
+    def last_decision(self) -> Decision | None:
+        """The decision about the latest observed reply or step (``None`` before the first one)."""
+        return self._last
+
+    def _decided(self, decision: Decision) -> Decision:
+        """Record ``decision`` and hand it to ``on_decision``."""
+        self._last = decision
+        if self._on_decision is not None:
+            self._on_decision(decision)
+        return decision
 
 
 def pin(
