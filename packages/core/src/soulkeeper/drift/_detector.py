@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from soulkeeper.drift.signals import NormalizedText
 
 _PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))
+_PUNCTUATION_RE = re.compile(f"[{re.escape(string.punctuation)}]")
 
 __all__ = ["CheckContext", "Detector", "DriftDetector", "Requirement", "available_detectors"]
 
@@ -73,7 +75,10 @@ class CheckContext:
 
         A cheap prefilter for detectors: "what's up?" gives ``{"what", "s", "up"}``.
         """
-        return frozenset(self.lower.translate(_PUNCTUATION_TO_SPACE).split())
+        lower = self.lower
+        if lower.isascii():
+            return frozenset(lower.translate(_PUNCTUATION_TO_SPACE).split())
+        return frozenset(_PUNCTUATION_RE.sub(" ", lower).split())  # str.translate is slow on non-ASCII text
 
     @cached_property
     def user_normalized(self) -> NormalizedText:

@@ -56,7 +56,6 @@ _LOWER_I = (" i ", " i'", " i,", "\ni ")
 _DEICTIC = _words("this that these those")
 _CONVERSATIONAL_STARTS = _words("and but so or plus also anyway well oh yes no yeah ok okay")
 _DIGITS = "0123456789"
-_DELETE_DIGITS = str.maketrans("", "", _DIGITS)
 # the same tables for bytes, used on ASCII text (bytes.translate is several times faster)
 _TO_SPACE_ASCII = b',.;:!?()[]{}"-/\\*_`<>|#@&+=~^%$0123456789'
 _TO_SPACE_BYTES = bytes.maketrans(_TO_SPACE_ASCII, b" " * len(_TO_SPACE_ASCII))
@@ -216,11 +215,8 @@ def formality_features(text: str) -> list[float]:
         if s.rstrip()[-1:] not in _FINAL_PUNCTUATION:
             no_final += 1
     upper = sum(map(str.isupper, tokens)) - tokens.count("I") - tokens.count("A")
-    if text.isascii():
-        raw = text.encode("ascii")
-        digits = len(raw) - len(raw.translate(None, b"0123456789"))
-    else:
-        digits = len(text) - len(text.translate(_DELETE_DIGITS))
+    raw = text.encode("utf-8")  # ASCII digits are single bytes no multi-byte character contains
+    digits = len(raw) - len(raw.translate(None, b"0123456789"))
     emoticon = _has_emoticon(text)
     repeats = text.count("..")
     if "!" in text:
