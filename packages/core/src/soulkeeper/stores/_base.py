@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import builtins
 import re
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Callable
-from types import TracebackType
-from typing import ClassVar, Self, TypeVar
+from typing import ClassVar, TypeVar
 
+from soulkeeper._closing import Closeable
 from soulkeeper.errors import StoreError
 from soulkeeper.stores._models import Checkpoint, ThreadState
 
@@ -34,7 +34,7 @@ def check_limit(limit: int | None) -> None:
         raise ValueError(f"limit must be None or >= 0, got {limit}")
 
 
-class CheckpointStore(ABC):
+class CheckpointStore(Closeable):
     """Where a guard keeps checkpoints and thread state, so several processes can serve one thread.
 
     Every method has an async twin prefixed ``a`` (``put`` / ``aput``). The base class runs the async
@@ -137,22 +137,6 @@ class CheckpointStore(ABC):
     async def aclose(self) -> None:
         """Release connections, async ones included (use this when you used the async methods)."""
         await self._run(self.close)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.url!r})"
