@@ -23,8 +23,6 @@ import tempfile
 import time
 import tracemalloc
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,47 +30,16 @@ os.environ.setdefault(
     "TIKTOKEN_CACHE_DIR", str(ROOT.parent / "shared" / "data" / "tokenizers" / "tiktoken-cache")
 )
 
+from _store_backends import backend  # noqa: E402
 from soulkeeper.errors import SoulkeeperError  # noqa: E402
 from soulkeeper.guard import Message, PersonaGuard, Policy  # noqa: E402
 from soulkeeper.spec import load_soul  # noqa: E402
 
-POSTGRES = os.environ.get("SOULKEEPER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("SOULKEEPER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CLEAN = (
     "Regarding the deployment, the recommended procedure is to verify the current state and then to apply "
     "the change in small, reversible increments. Further detail can be provided upon request."
 )
 DRIFTED = "Hey! 🎉 Deployment's done — super easy, no worries!"
-
-
-@contextmanager
-def backend(name: str, tmp: Path) -> Iterator[str]:
-    """The URL of a fresh location for one backend, cleaned up afterwards."""
-    if name == "memory":
-        yield "memory://"
-    elif name == "sqlite":
-        yield f"sqlite:///{tmp / f'guard-{uuid.uuid4().hex[:6]}.db'}"
-    elif name == "postgresql":
-        import psycopg
-
-        schema = f"sk_guard_{uuid.uuid4().hex[:10]}"
-        try:
-            yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}schema={schema}"
-        finally:
-            with psycopg.connect(POSTGRES, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    else:
-        import redis
-
-        prefix = f"sk-guard-{uuid.uuid4().hex[:10]}"
-        try:
-            yield f"{REDIS}{'&' if '?' in REDIS else '?'}prefix={prefix}"
-        finally:
-            client = redis.Redis.from_url(REDIS)
-            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-            if keys:
-                client.delete(*keys)
-            client.close()
 
 
 def history() -> list[Message]:
@@ -138,7 +105,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("memory", "sqlite", "postgresql", "redis"):
             try:
-                with backend(name, Path(tmp)) as url:
+                with backend(name, Path(tmp), tag="guard") as url:
                     guard = PersonaGuard(soul, store=url, context_window=8192, policy=Policy())
                     try:
                         per_turn(guard, 30)  # warm up: detector models, pack cache, connections

@@ -19,16 +19,13 @@ import tempfile
 import threading
 import time
 import tracemalloc
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
+from _store_backends import backend
 from soulkeeper.errors import StoreError
 from soulkeeper.stores import Checkpoint, CheckpointStore, ThreadState, open_store
 
-POSTGRES = os.environ.get("SOULKEEPER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("SOULKEEPER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 WRITERS = 8
 EXEMPLAR = "I'd be glad to help with that — here is what I found, step by step. " * 6  # ~430 chars
 
@@ -61,36 +58,6 @@ def timed(action: Callable[[int], object], n: int) -> list[float]:
         action(i)
         out.append((time.perf_counter() - start) * 1e6)
     return out
-
-
-@contextmanager
-def backend(name: str, tmp: Path) -> Iterator[str]:
-    """The URL of a fresh location for one backend, cleaned up afterwards."""
-    if name == "memory":
-        yield "memory://"
-    elif name == "sqlite":
-        yield f"sqlite:///{tmp / f'bench-{uuid.uuid4().hex[:6]}.db'}"
-    elif name == "postgresql":
-        import psycopg
-
-        schema = f"sk_bench_{uuid.uuid4().hex[:10]}"
-        try:
-            yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}schema={schema}&pool_max={WRITERS}"
-        finally:
-            with psycopg.connect(POSTGRES, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    else:
-        import redis
-
-        prefix = f"sk-bench-{uuid.uuid4().hex[:10]}"
-        try:
-            yield f"{REDIS}{'&' if '?' in REDIS else '?'}prefix={prefix}"
-        finally:
-            client = redis.Redis.from_url(REDIS)
-            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-            if keys:
-                client.delete(*keys)
-            client.close()
 
 
 def concurrent_puts(store: CheckpointStore, per_writer: int) -> tuple[float, float]:
@@ -193,7 +160,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("memory", "sqlite", "postgresql", "redis"):
             try:
-                with backend(name, Path(tmp)) as url:
+                with backend(name, Path(tmp), tag="bench", postgres_options=f"&pool_max={WRITERS}") as url:
                     results[name] = measure(name, url, args.n, args.threads)
             except (StoreError, ImportError, OSError) as exc:
                 print(f"{name}: left out ({exc})", file=sys.stderr)
