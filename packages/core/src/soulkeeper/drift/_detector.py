@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from soulkeeper.drift.signals import NormalizedText
 
-_PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))
+_PUNCTUATION_TO_SPACE_BYTES = bytes.maketrans(string.punctuation.encode(), b" " * len(string.punctuation))
 _PUNCTUATION_RE = re.compile(f"[{re.escape(string.punctuation)}]")
 
 __all__ = ["CheckContext", "Detector", "DriftDetector", "Requirement", "available_detectors"]
@@ -76,8 +76,10 @@ class CheckContext:
         A cheap prefilter for detectors: "what's up?" gives ``{"what", "s", "up"}``.
         """
         lower = self.lower
-        if lower.isascii():
-            return frozenset(lower.translate(_PUNCTUATION_TO_SPACE).split())
+        if lower.isascii():  # bytes.translate is several times faster than str.translate
+            return frozenset(
+                lower.encode("ascii").translate(_PUNCTUATION_TO_SPACE_BYTES).decode("ascii").split()
+            )
         return frozenset(_PUNCTUATION_RE.sub(" ", lower).split())  # str.translate is slow on non-ASCII text
 
     @cached_property

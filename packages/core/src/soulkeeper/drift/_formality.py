@@ -68,6 +68,7 @@ _WORD_FACTS_MAX = 50_000
 _FIELDS = 12
 _BITS = 24  # each fact is a 24-bit field of one integer, so a text's facts add up in one C-level sum
 _MASK = (1 << _BITS) - 1
+_SHIFTS = tuple(_BITS * i for i in range(_FIELDS))
 _MAX_CHARS = (
     100_000  # longer texts are judged on their first 100,000 characters (keeps fields from overflowing)
 )
@@ -204,7 +205,7 @@ def formality_features(text: str) -> list[float]:
         letters,
         nots,
         deictic,
-    ) = ((total >> (_BITS * i)) & _MASK for i in range(_FIELDS))
+    ) = [(total >> shift) & _MASK for shift in _SHIFTS]
     conversational_starts = lower_start = no_final = 0
     for s in sentences:
         head = s.split(None, 1)

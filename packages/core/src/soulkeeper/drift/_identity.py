@@ -232,6 +232,8 @@ def _is_name(claim: str) -> bool:
 
 
 _PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()[]{}\"'’“”-—–/\\*_`<>", " "))
+_PUNCTUATION_ASCII = b",.;:!?()[]{}\"'-/\\*_`<>"
+_PUNCTUATION_TO_SPACE_BYTES = bytes.maketrans(_PUNCTUATION_ASCII, b" " * len(_PUNCTUATION_ASCII))
 _NAME_KEYS = frozenset(
     part
     for name in BASE_MODEL_NAMES + MODEL_MAKERS
@@ -250,8 +252,9 @@ def _gates(text: str) -> dict[str, bool]:
     """Which pattern groups can match at all, from substring checks that cost far less than a scan."""
     i_am = "I'm" in text or "I am" in text or "I’m" in text
     low = text.lower()
-    ascii_text = text if text.isascii() else text.encode("ascii", "ignore").decode("ascii")
-    names = not _NAME_KEYS.isdisjoint(ascii_text.translate(_PUNCTUATION_TO_SPACE).split())
+    # the ASCII part, punctuation to spaces, with bytes.translate (several times faster than str's)
+    ascii_bytes = text.encode("ascii", "ignore").translate(_PUNCTUATION_TO_SPACE_BYTES)
+    names = not _NAME_KEYS.isdisjoint(ascii_bytes.decode("ascii").split())
     return {
         "intro": "name" in low or "call me" in low,
         "model": names,
