@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from autogen_core.models import (
     AssistantMessage,
@@ -21,6 +20,9 @@ from autogen_core.models import (
     UserMessage,
 )
 from soulkeeper.guard import MARK, Message, ToolCall, text_of
+from soulkeeper.messages import MessageCache
+from soulkeeper.messages import from_guard as restore
+from soulkeeper.messages import to_guard as convert_all
 
 __all__ = ["Converter", "from_guard", "last_user_text", "to_guard"]
 
@@ -59,80 +61,44 @@ def to_guard(messages: Sequence[LLMMessage], cache: Converter | None = None) -> 
 
     With a :class:`Converter`, messages seen before (the same objects, unchanged) are not converted again.
     """
-    if cache is not None:
-        return cache(messages)
-    out: list[Message] = []
-    origin: Origin = {}
-    for message in messages:
-        converted = _convert(message)
-        out.append(converted)
-        origin[id(converted)] = message
-    return out, origin
+    return cache(messages) if cache is not None else convert_all(messages, _convert)
 
 
 def from_guard(
     prepared: Sequence[Message], origin: Mapping[int, LLMMessage], cache: Converter | None = None
 ) -> list[LLMMessage]:
     """Map the guard's output back: its system message first, then the original AutoGen messages."""
-    out: list[LLMMessage] = []
-    for message in prepared:
-        original = origin.get(id(message))
-        if original is not None:
-            out.append(original)
-        elif message.role == "system":
-            out.append(
-                cache.system(message.content) if cache is not None else SystemMessage(content=message.content)
-            )
-        else:  # a tail reminder the guard created
-            out.append(UserMessage(content=message.content, source=MARK))
-    return out
+    system = cache.system if cache is not None else _system
+
+    def make(message: Message) -> LLMMessage:
+        if message.role == "system":
+            return system(message.content)
+        return UserMessage(content=message.content, source=MARK)  # a tail reminder the guard created
+
+    return restore(prepared, origin, make)
 
 
-class Converter:
+def _system(text: str) -> SystemMessage:
+    return SystemMessage(content=text)
+
+
+def _fingerprint(message: LLMMessage) -> tuple[object, ...]:
+    fields = message.__dict__  # pydantic keeps fields here; getattr on a missing one would raise
+    return (message.content, fields.get("source"), fields.get("thought"))
+
+
+class Converter(MessageCache[LLMMessage]):
     """:func:`to_guard` with a bounded cache per message object, and the system messages per text.
 
     A model context hands the same (growing) conversation to every call; only the messages that are new
-    are converted. A cached entry is used only while the message still holds the same content object
-    (and thought/source); it holds the message, so its ``id()`` stays unique.
+    are converted. A cached entry is used only while the message still holds the same content (and
+    thought/source).
     """
 
     def __init__(self, *, size: int = 4096) -> None:
-        self.size = size
-        self._cache: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
+        super().__init__(_convert, _fingerprint, size=size)
         self._systems: OrderedDict[str, SystemMessage] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, messages: Sequence[LLMMessage]) -> tuple[list[Message], Origin]:
-        out: list[Message] = []
-        origin: Origin = {}
-        get = self._cache.get
-        fresh: list[tuple[Any, ...]] = []
-        for message in messages:
-            entry = get(id(message))
-            fields = message.__dict__  # pydantic keeps fields here; getattr on a missing one would raise
-            extra = (fields.get("source"), fields.get("thought"))
-            if (
-                entry is not None
-                and entry[0] is message
-                and entry[1] is message.content
-                and entry[2] == extra
-            ):
-                converted: Message = entry[3]
-            else:
-                converted = _convert(message)
-                fresh.append((message, message.content, extra, converted))
-            out.append(converted)
-            origin[id(converted)] = message
-        with self._lock:  # least recently used first out
-            cache = self._cache
-            for message in messages:
-                if id(message) in cache:
-                    cache.move_to_end(id(message))
-            for item in fresh:
-                cache[id(item[0])] = item
-            while len(cache) > self.size:
-                cache.popitem(last=False)
-        return out, origin
+        self._systems_lock = threading.Lock()
 
     def system(self, text: str) -> SystemMessage:
         """The ``SystemMessage`` for ``text`` (the same object while the text is the same)."""
@@ -140,7 +106,7 @@ class Converter:
         if cached is not None and cached.content == text:
             return cached
         made = SystemMessage(content=text)
-        with self._lock:
+        with self._systems_lock:
             self._systems[text] = made
             while len(self._systems) > 16:
                 self._systems.popitem(last=False)
