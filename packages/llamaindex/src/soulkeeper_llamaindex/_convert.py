@@ -13,6 +13,8 @@ from typing import Any
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole, ToolCallBlock
 from soulkeeper.guard import Message, coerce_message
+from soulkeeper.messages import from_guard as restore
+from soulkeeper.messages import to_guard as convert_all
 
 __all__ = ["from_guard", "last_user_text", "session_of", "to_guard"]
 
@@ -49,14 +51,7 @@ def _to_message(message: ChatMessage) -> Message | None:
 
 def to_guard(messages: Sequence[ChatMessage]) -> tuple[list[Message], dict[int, ChatMessage]]:
     """The guard's view of ``messages`` and the way back: ``id(Message) -> ChatMessage``."""
-    out: list[Message] = []
-    origin: dict[int, ChatMessage] = {}
-    for chat_message in messages:
-        converted = _to_message(chat_message)
-        if converted is not None:
-            origin[id(converted)] = chat_message
-            out.append(converted)
-    return out, origin
+    return convert_all(messages, _to_message)
 
 
 def from_guard(
@@ -66,16 +61,12 @@ def from_guard(
     system_role: MessageRole = MessageRole.SYSTEM,
 ) -> list[ChatMessage]:
     """LlamaIndex messages for the guard's output: originals where they came from the history."""
-    out: list[ChatMessage] = []
-    for message in prepared:
-        original = origin.get(id(message))
-        if original is not None:
-            out.append(original)
-        elif message.role == "system":
-            out.append(ChatMessage(role=system_role, content=message.content))
-        else:
-            out.append(ChatMessage(role=MessageRole(message.role), content=message.content))
-    return out
+
+    def make(message: Message) -> ChatMessage:
+        role = system_role if message.role == "system" else MessageRole(message.role)
+        return ChatMessage(role=role, content=message.content)
+
+    return restore(prepared, origin, make)
 
 
 def last_user_text(messages: Sequence[ChatMessage]) -> str | None:
