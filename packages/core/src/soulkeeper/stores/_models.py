@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from soulkeeper.errors import StoreError
 
@@ -52,6 +52,12 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+ThreadId = Annotated[str, AfterValidator(_check_thread_id)]
+"""A thread id: not empty, at most :data:`MAX_THREAD_ID_CHARS` characters, no NUL."""
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+"""A timestamp in UTC (naive values are taken as UTC)."""
+
+
 def _parse(cls: type[_M], data: str | bytes) -> _M:
     try:
         return cls.model_validate_json(data)
@@ -77,7 +83,7 @@ class Checkpoint(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    thread_id: str
+    thread_id: ThreadId
     persona: str
     version: str = ""
     digest: str = ""
@@ -86,19 +92,9 @@ class Checkpoint(BaseModel):
     level: str = "ok"
     known_good: bool = False
     exemplars: tuple[str, ...] = ()
-    created_at: datetime = Field(default_factory=_now)
+    created_at: UtcDatetime = Field(default_factory=_now)
     id: str = Field(default_factory=_new_id, min_length=1, max_length=128)
     seq: int | None = None
-
-    @field_validator("thread_id")
-    @classmethod
-    def _thread_id(cls, value: str) -> str:
-        return _check_thread_id(value)
-
-    @field_validator("created_at")
-    @classmethod
-    def _created_at(cls, value: datetime) -> datetime:
-        return _utc(value)
 
     @field_validator("exemplars")
     @classmethod
@@ -138,24 +134,14 @@ class ThreadState(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    thread_id: str
+    thread_id: ThreadId
     turn: int = Field(default=0, ge=0)
     drift_score: float = Field(default=0.0, allow_inf_nan=False)
     level: str = "ok"
     pending_reanchor: bool = False
     violated_rules: tuple[str, ...] = Field(default=(), max_length=MAX_VIOLATED_RULES)
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: UtcDatetime = Field(default_factory=_now)
     revision: int = Field(default=0, ge=0)
-
-    @field_validator("thread_id")
-    @classmethod
-    def _thread_id(cls, value: str) -> str:
-        return _check_thread_id(value)
-
-    @field_validator("updated_at")
-    @classmethod
-    def _updated_at(cls, value: datetime) -> datetime:
-        return _utc(value)
 
     def to_json(self) -> str:
         """The JSON a store keeps (without ``revision``, which the store keeps beside it)."""
