@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import require_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from soulkeeper.drift import DriftDetector
@@ -98,3 +99,17 @@ def test_normalize_fast_path_only_when_nothing_changes(text: str) -> None:
     slow(text, 0, len(text), out, offsets)
     assert result.text == _normalize._fold("".join(out))
     assert len(result.offsets) == len(result.text) + 1
+
+
+def test_english_gate_never_fires_on_the_multilingual_references() -> None:
+    """The English gate fires on no German, Spanish, French, Hindi, Italian, Dutch, Portuguese or Vietnamese reference."""
+    multi = require_data("drift", "multilingual")
+    texts: list[str] = []
+    for folder in sorted(multi.iterdir()):
+        for path in sorted(folder.iterdir()):
+            if path.name.endswith((".formal." + folder.name[-2:], ".informal." + folder.name[-2:])):
+                lines = [t for t in path.read_text(encoding="utf-8").splitlines() if t.strip()]
+                texts += lines
+                texts += [" ".join(lines[i : i + 3]) for i in range(0, len(lines) - 2, 3)]
+    assert len(texts) > 5000
+    assert [t for t in texts if clearly_english(t)] == []
