@@ -84,17 +84,32 @@ class _Guarded(Pinned):
         """The text of this step the user would see ("" for tool calls and parse retries)."""
         return "" if output.retry_messages else output.response.content or ""
 
-    async def _discard(self, ctx: AgentContext) -> None:
-        """Remove the drifted step's message from the scratchpad."""
+    def _steps_key(self) -> str:
+        """The ``ctx.store`` key of the agent's scratchpad (its steps so far)."""
         raise NotImplementedError
 
-    async def _guarded_step(
-        self, ctx: AgentContext, memory: BaseMemory, take: Callable[[], Any]
+    async def _discard(self, ctx: AgentContext) -> None:
+        """Remove the drifted step's message from the scratchpad."""
+        key = self._steps_key()
+        steps: list[Any] = await ctx.store.get(key, default=[])
+        if steps:
+            steps.pop()
+            await ctx.store.set(key, steps)
+
+    async def take_step(
+        self,
+        ctx: AgentContext,
+        llm_input: list[ChatMessage],
+        tools: Sequence[AsyncBaseTool],
+        memory: BaseMemory,
     ) -> AgentOutput:
+        """One guarded step: its visible text observed, and the step retried without the drifted message
+        when the policy allows."""
         thread = self._thread_for(memory)
         token = _STEP_THREAD.set(thread)
+        take = super().take_step  # type: ignore[misc]  # the LlamaIndex agent class, next in the MRO
         try:
-            return await self._guarded_attempts(ctx, thread, take)
+            return await self._guarded_attempts(ctx, thread, lambda: take(ctx, llm_input, tools, memory))
         finally:
             _STEP_THREAD.reset(token)
 
@@ -139,23 +154,8 @@ class PersonaFunctionAgent(_Guarded, FunctionAgent):
     :param agent_options: everything ``FunctionAgent`` takes (``tools``, ``llm``, ``system_prompt``, ...).
     """
 
-    async def take_step(
-        self,
-        ctx: AgentContext,
-        llm_input: list[ChatMessage],
-        tools: Sequence[AsyncBaseTool],
-        memory: BaseMemory,
-    ) -> AgentOutput:
-        """One guarded step: observed, and retried without the drifted message when the policy allows."""
-        return await self._guarded_step(
-            ctx, memory, lambda: FunctionAgent.take_step(self, ctx, llm_input, tools, memory)
-        )
-
-    async def _discard(self, ctx: AgentContext) -> None:
-        scratchpad: list[ChatMessage] = await ctx.store.get(self.scratchpad_key, default=[])
-        if scratchpad:
-            scratchpad.pop()
-            await ctx.store.set(self.scratchpad_key, scratchpad)
+    def _steps_key(self) -> str:
+        return self.scratchpad_key
 
     async def _get_response(
         self, current_llm_input: list[ChatMessage], tools: Sequence[AsyncBaseTool]
@@ -182,18 +182,6 @@ class PersonaReActAgent(_Guarded, ReActAgent):
     actions are not shown to the user).
     """
 
-    async def take_step(
-        self,
-        ctx: AgentContext,
-        llm_input: list[ChatMessage],
-        tools: Sequence[AsyncBaseTool],
-        memory: BaseMemory,
-    ) -> AgentOutput:
-        """One guarded step: final answers observed, and retried when the policy allows."""
-        return await self._guarded_step(
-            ctx, memory, lambda: ReActAgent.take_step(self, ctx, llm_input, tools, memory)
-        )
-
     async def _visible_text(self, ctx: AgentContext, output: AgentOutput) -> str:
         if output.retry_messages:
             return ""
@@ -201,11 +189,8 @@ class PersonaReActAgent(_Guarded, ReActAgent):
         last = reasoning[-1] if reasoning else None
         return last.response if isinstance(last, ResponseReasoningStep) else ""
 
-    async def _discard(self, ctx: AgentContext) -> None:
-        reasoning: list[Any] = await ctx.store.get(self.reasoning_key, default=[])
-        if reasoning:
-            reasoning.pop()
-            await ctx.store.set(self.reasoning_key, reasoning)
+    def _steps_key(self) -> str:
+        return self.reasoning_key
 
     async def _get_response(self, current_llm_input: list[ChatMessage]) -> ChatResponse:
         return await super()._get_response(await self._apin(current_llm_input))
