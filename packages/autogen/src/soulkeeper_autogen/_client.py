@@ -142,8 +142,10 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
             self.on_decision(decision)
         return decision
 
-    def _again(self, decision: Decision | None, attempt: int) -> bool:
-        return decision is not None and decision.action == "retry" and attempt < self.guard.policy.max_retries
+    @staticmethod
+    def _again(decision: Decision | None) -> bool:
+        """The guard says ``retry`` only while ``attempt < policy.max_retries``: no second cap here."""
+        return decision is not None and decision.action == "retry"
 
     async def create(
         self,
@@ -168,7 +170,7 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
                 cancellation_token=cancellation_token,
             )
             decision = await self._observe(result, user_text, attempt, json_output)
-            if not self._again(decision, attempt):
+            if not self._again(decision):
                 return result
             attempt += 1
 
@@ -205,7 +207,7 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
             if result is None:
                 raise RuntimeError("the wrapped model client's stream ended without a CreateResult")
             decision = await self._observe(result, user_text, attempt, json_output)
-            if not self._again(decision, attempt):
+            if not self._again(decision):
                 break
             attempt += 1
         if self.stream == "buffer":
