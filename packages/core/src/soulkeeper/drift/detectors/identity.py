@@ -44,11 +44,14 @@ _I_AM = r"(?:i\s+am|i['’]m|i\s+am\s+called|i['’]m\s+called)"
 
 # explicit self-naming; the name group (case-sensitive: names are capitalised) is checked against
 # the persona's names
-_NAMING = re.compile(
+_NAMING_EN_SOURCE = (
     rf"(?<!\w)(?i:my\s+name\s+is|(?:you\s+can\s+)?call\s+me|i\s+go\s+by|{_I_AM}\s+named)\s+{_name('en1')}"
     rf"|(?<!\w)(?i:{_I_AM}|this\s+is)\s+{_name('en2')},?\s+(?i:{_ROLE})(?!\w)"
     rf"|(?<!\w)(?i:this\s+is)\s+{_name('en3')}\s+(?i:speaking|here)(?!\w)"
-    r"|제\s*이름은\s*(?P<ko_name>[^\s,.!?]+?)(?:입니다|이에요|예요|야|이야|이고|이며|[,.!?\s]|$)"
+)
+_NAMING = re.compile(
+    _NAMING_EN_SOURCE
+    + r"|제\s*이름은\s*(?P<ko_name>[^\s,.!?]+?)(?:입니다|이에요|예요|야|이야|이고|이며|[,.!?\s]|$)"
     r"|저는\s*(?P<ko_name2>[^\s,.!?]+?)(?:이?라고\s*합니다|이?라고\s*해요)"
     r"|(?:私|わたし|僕)の名前は\s*(?P<ja_name>[^\s、。,.!?です]+)"
     r"|(?P<ja_name2>[^\s、。,.!?はが]+)と申します",
@@ -58,6 +61,13 @@ _NAMING = re.compile(
 _LANGUAGE_MODEL = re.compile(r"language|LLM|model|언어|言語|语言|語言|大模型", re.IGNORECASE)
 
 _NAME_GROUPS = ("en1", "en2", "en3", "ko_name", "ko_name2", "ja_name", "ja_name2")
+# the English alternatives alone: the Korean and Japanese ones (one of them scans every word for a
+# following と申します) cannot match a text without these markers, so the scan is spared there
+# (one lookbehind, behind a lookahead for the letters the phrases can start with — "i" also matches the
+# Turkish dotless ı and dotted İ case-insensitively — so most positions fail at once)
+_NAMING_EN = re.compile(r"(?=[MmYyCcIiTtıİ])(?<!\w)(?:" + _NAMING_EN_SOURCE.replace(r"(?<!\w)", "") + ")")
+_NAME_GROUPS_EN = _NAME_GROUPS[:3]
+_CJK_NAMING_MARKERS = ("이름은", "저는", "名前は", "申します")
 
 _OVERRIDE_EN = (
     r"(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|every\s+)?(?:of\s+)?(?:your|the|my|these|those|previous|prior|above|earlier|system|all)"
@@ -239,8 +249,13 @@ class Identity(Detector):
                 ]
         if _no_naming_possible(ctx):
             return []
-        for match in _NAMING.finditer(norm.text):
-            group = next((g for g in _NAME_GROUPS if match.group(g)), None)
+        text = norm.text
+        if text.isascii() or not any(m in text for m in _CJK_NAMING_MARKERS):
+            pattern, groups = _NAMING_EN, _NAME_GROUPS_EN
+        else:
+            pattern, groups = _NAMING, _NAME_GROUPS
+        for match in pattern.finditer(text):
+            group = next((g for g in groups if match.group(g)), None)
             if group is None or self._is_own(match.group(group)):
                 continue
             span = norm.span(*match.span(group))
