@@ -60,13 +60,13 @@ _NAMING = re.compile(
 # an AI self-description only counts as the base model when it is about a (language) model
 _LANGUAGE_MODEL = re.compile(r"language|LLM|model|언어|言語|语言|語言|大模型", re.IGNORECASE)
 
-_NAME_GROUPS = ("en1", "en2", "en3", "ko_name", "ko_name2", "ja_name", "ja_name2")
+_NAME_GROUPS: tuple[str, ...] = ("en1", "en2", "en3", "ko_name", "ko_name2", "ja_name", "ja_name2")
 # the English alternatives alone: the Korean and Japanese ones (one of them scans every word for a
 # following と申します) cannot match a text without these markers, so the scan is spared there
 # (one lookbehind, behind a lookahead for the letters the phrases can start with — "i" also matches the
 # Turkish dotless ı and dotted İ case-insensitively — so most positions fail at once)
 _NAMING_EN = re.compile(r"(?=[MmYyCcIiTtıİ])(?<!\w)(?:" + _NAMING_EN_SOURCE.replace(r"(?<!\w)", "") + ")")
-_NAME_GROUPS_EN = _NAME_GROUPS[:3]
+_NAME_GROUPS_EN: tuple[str, ...] = _NAME_GROUPS[:3]
 _CJK_NAMING_MARKERS = ("이름은", "저는", "名前は", "申します")
 
 _OVERRIDE_EN = (
