@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -26,6 +26,8 @@ MAX_EXEMPLAR_CHARS = 4000
 """At most this many characters per exemplar."""
 MAX_THREAD_ID_CHARS = 512
 MAX_VIOLATED_RULES = 64
+PORTABLE_FIELDS = ("turn", "drift_score", "level", "pending_reanchor", "violated_rules")
+"""The :class:`ThreadState` fields a framework's saved state carries (see :meth:`ThreadState.portable`)."""
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -154,6 +156,28 @@ class ThreadState(BaseModel):
         :raises soulkeeper.StoreError: the record is not a valid thread state (a corrupt row).
         """
         return _parse(cls, data).model_copy(update={"revision": int(revision)})
+
+    def portable(self) -> dict[str, Any]:
+        """The drift fields that travel with a framework's own saved state (JSON-ready): turn, score,
+        level, pending re-anchor and violated rules; see :meth:`from_portable` and :meth:`merged_into`."""
+        return self.model_dump(mode="json", include=set(PORTABLE_FIELDS))
+
+    @classmethod
+    def from_portable(cls, thread_id: str, record: Mapping[str, Any]) -> ThreadState:
+        """The state of ``thread_id`` from a :meth:`portable` record (other keys are ignored).
+
+        :raises pydantic.ValidationError: (a ``ValueError``) the record's fields are malformed.
+        """
+        return cls.model_validate(
+            {"thread_id": thread_id, **{k: record[k] for k in PORTABLE_FIELDS if k in record}}
+        )
+
+    def merged_into(self, current: ThreadState) -> ThreadState:
+        """``current`` with this state's drift fields when this state is further along (a later turn), else
+        ``current`` unchanged: a :data:`StateUpdate` that adopts restored state without going back in time."""
+        if current.turn >= self.turn:
+            return current
+        return current.model_copy(update={k: getattr(self, k) for k in PORTABLE_FIELDS})
 
     def stamped(self, revision: int) -> ThreadState:
         """A copy as the store writes it: the given revision, ``updated_at`` now."""
