@@ -43,8 +43,6 @@ __all__ = ["PersonaChatCompletionContext", "PersonaChatCompletionContextConfig"]
 
 logger = logging.getLogger("soulkeeper.autogen")
 
-_KEPT = ("turn", "drift_score", "level", "pending_reanchor", "violated_rules")
-
 
 class PersonaChatCompletionContextConfig(BaseModel):
     """Declarative config of :class:`PersonaChatCompletionContext`."""
@@ -129,7 +127,7 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
             "inner": dict(await self.inner.save_state()),
             "soulkeeper": {
                 "persona": persona_record(self.guard),
-                "thread": thread.model_dump(mode="json", include=set(_KEPT)) if thread is not None else None,
+                "thread": thread.portable() if thread is not None else None,
             },
         }
 
@@ -155,19 +153,11 @@ class PersonaChatCompletionContext(ChatCompletionContext, Component[PersonaChatC
 
     async def _adopt(self, saved: Mapping[str, Any]) -> None:
         try:
-            wanted = ThreadState.model_validate(
-                {"thread_id": self.thread_id, **{k: saved[k] for k in _KEPT if k in saved}}
-            )
+            wanted = ThreadState.from_portable(self.thread_id, saved)
         except ValidationError as exc:
             raise PersonaStateError(f"saved thread state is malformed: {exc.errors()[0]['msg']}") from None
-
-        def newer(current: ThreadState) -> ThreadState:
-            if current.turn >= wanted.turn:
-                return current
-            return current.model_copy(update={k: getattr(wanted, k) for k in _KEPT})
-
         try:
-            await self.guard.store.aupdate_state(self.thread_id, newer)
+            await self.guard.store.aupdate_state(self.thread_id, wanted.merged_into)
         except StoreError as exc:  # the persona stays pinned; the drift state is lost like any outage's
             if self.guard.policy.fail_closed_store:
                 raise
