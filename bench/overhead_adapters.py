@@ -198,14 +198,16 @@ def llamaindex_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callabl
         if guard is not None:
             engine = guard_chat_engine(engine, guard, thread_id=f"li-{uuid.uuid4().hex[:8]}")
         engine._memory.set(start())
-        n = 0
+        n = grown = 0
 
         def turn() -> None:
-            nonlocal n
+            nonlocal n, grown
             n += 1
+            grown += 2
             engine.chat(question(n))
-            if len(engine.chat_history) >= LIMIT:
+            if START + grown >= LIMIT:  # counted here: reading engine.chat_history costs a memory query
                 engine._memory.set(start())
+                grown = 0
 
         return turn
 
