@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import soulkeeper.messages
 from conftest import EXAMPLES
 from soulkeeper.guard import Message, PersonaGuard
-from soulkeeper.messages import MessageCache, from_guard, role_of, to_guard
+from soulkeeper.messages import MessageCache, TextCache, from_guard, role_of, to_guard
 from soulkeeper.spec import load_soul
 
 
@@ -30,8 +30,8 @@ def make(message: Message) -> Framework:
 
 
 def test_public_names_are_pinned() -> None:
-    """The module exports exactly its four names, sorted."""
-    assert soulkeeper.messages.__all__ == ["MessageCache", "from_guard", "role_of", "to_guard"]
+    """The module exports exactly its five names, sorted."""
+    assert soulkeeper.messages.__all__ == ["MessageCache", "TextCache", "from_guard", "role_of", "to_guard"]
 
 
 def test_role_of_maps_framework_names_and_enums() -> None:
@@ -109,3 +109,17 @@ def test_cache_is_bounded_least_recently_used_first_out() -> None:
     calls.clear()
     cache([a, b])
     assert calls == ["b"]
+
+
+def test_text_cache_hands_out_one_object_per_text_until_it_changes() -> None:
+    """The same message comes back for the same text; a changed one, or an evicted text, is made again."""
+    cache = TextCache(lambda text: Framework("system", text), lambda m, text: m.text == text, size=2)
+    first = cache("persona A")
+    assert cache("persona A") is first
+    first.text = "changed by a caller"
+    remade = cache("persona A")
+    assert remade is not first
+    assert remade.text == "persona A"
+    cache("persona B")
+    cache("persona C")  # evicts A
+    assert cache("persona A") is not remade

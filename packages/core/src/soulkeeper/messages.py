@@ -12,7 +12,8 @@ the framework's; the bookkeeping around it lives here::
     out = from_guard(prepared, origin, make)                  # make: new Message -> FrameworkMessage
 
 :class:`MessageCache` is :func:`to_guard` for agents that send the same growing conversation on every
-call: only new or changed messages are converted again.
+call: only new or changed messages are converted again; :class:`TextCache` hands out the same system
+message object while the guard's system text stays the same.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from soulkeeper.guard._message import _ROLE_ALIASES, Message, Role, text_of
 
-__all__ = ["MessageCache", "from_guard", "role_of", "to_guard"]
+__all__ = ["MessageCache", "TextCache", "from_guard", "role_of", "to_guard"]
 
 T = TypeVar("T")
 
@@ -123,3 +124,32 @@ class MessageCache(Generic[T]):
             while len(cache) > self.size:
                 cache.popitem(last=False)
         return out, origin
+
+
+class TextCache(Generic[T]):
+    """The same framework message per text (the guard's system text is the same on most calls).
+
+    :param make: text -> a new framework message.
+    :param holds: whether a cached message still holds ``text`` (framework messages are often mutable:
+        one changed by a caller is made again).
+    :param size: how many texts are kept (least recently made first out).
+    """
+
+    def __init__(self, make: Callable[[str], T], holds: Callable[[T, str], bool], *, size: int = 16) -> None:
+        self.size = size
+        self._make = make
+        self._holds = holds
+        self._cache: OrderedDict[str, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> T:
+        """The message for ``text``: the cached one while it still holds ``text``, else a new one."""
+        cached = self._cache.get(text)
+        if cached is not None and self._holds(cached, text):
+            return cached
+        made = self._make(text)
+        with self._lock:
+            self._cache[text] = made
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return made
