@@ -9,8 +9,6 @@ untouched. The only new AutoGen messages are the one ``SystemMessage`` and, with
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 from autogen_core.models import (
@@ -20,7 +18,7 @@ from autogen_core.models import (
     UserMessage,
 )
 from soulkeeper.guard import MARK, Message, ToolCall, text_of
-from soulkeeper.messages import MessageCache
+from soulkeeper.messages import MessageCache, TextCache
 from soulkeeper.messages import from_guard as restore
 from soulkeeper.messages import to_guard as convert_all
 
@@ -97,20 +95,8 @@ class Converter(MessageCache[LLMMessage]):
 
     def __init__(self, *, size: int = 4096) -> None:
         super().__init__(_convert, _fingerprint, size=size)
-        self._systems: OrderedDict[str, SystemMessage] = OrderedDict()
-        self._systems_lock = threading.Lock()
-
-    def system(self, text: str) -> SystemMessage:
-        """The ``SystemMessage`` for ``text`` (the same object while the text is the same)."""
-        cached = self._systems.get(text)
-        if cached is not None and cached.content == text:
-            return cached
-        made = SystemMessage(content=text)
-        with self._systems_lock:
-            self._systems[text] = made
-            while len(self._systems) > 16:
-                self._systems.popitem(last=False)
-        return made
+        self.system = TextCache(_system, lambda message, text: message.content == text)
+        """The ``SystemMessage`` for a text (the same object while the text is the same)."""
 
 
 def last_user_text(messages: Sequence[LLMMessage]) -> str | None:
