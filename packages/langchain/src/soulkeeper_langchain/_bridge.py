@@ -15,16 +15,15 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, SystemMessage
 from soulkeeper.guard import MARK, Decision, PersonaGuard, text_of
+from soulkeeper.messages import TextCache
 from soulkeeper.stores import ThreadState
 
-from soulkeeper_langchain._convert import Converter, system_message, to_langchain
+from soulkeeper_langchain._convert import Converter, persona_system, system_message, to_langchain
 
 __all__ = ["Prepared", "StateBridge", "merge_records"]
 
 Prepared = tuple[SystemMessage, list[BaseMessage]]
-_KEPT = ("turn", "drift_score", "level", "pending_reanchor", "violated_rules")
 _MAX_THREADS = 10_000
-_MAX_SYSTEMS = 16
 
 
 def merge_records(left: Mapping[str, Any] | None, right: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -40,7 +39,7 @@ class StateBridge:
         self._known: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
         self._convert = Converter()
-        self._systems: OrderedDict[str, SystemMessage] = OrderedDict()
+        self._systems = TextCache(persona_system, _holds)
 
     def _split(self, messages: Sequence[BaseMessage], app: SystemMessage | None) -> tuple[Any, ...]:
         converted, origin = self._convert(messages)
@@ -57,16 +56,7 @@ class StateBridge:
         """The system message; the plain-text one is cached per text (it is the same on most calls)."""
         if any(s is not None and isinstance(s.content, list) for s in sources):
             return system_message(prepared, sources)
-        text = prepared.content
-        cached = self._systems.get(text)
-        if cached is not None and cached.content == text and cached.additional_kwargs == {MARK: "persona"}:
-            return cached
-        made = system_message(prepared, sources)
-        with self._lock:
-            self._systems[text] = made
-            while len(self._systems) > _MAX_SYSTEMS:
-                self._systems.popitem(last=False)
-        return made
+        return self._systems(prepared.content)
 
     # ------------------------------------------------------------------ prepare
 
@@ -127,7 +117,7 @@ class StateBridge:
         if wanted is None:
             return
         try:
-            self.guard.store.update_state(thread_id, lambda current: _newer(current, wanted))
+            self.guard.store.update_state(thread_id, wanted.merged_into)
         except Exception:  # a failing store: the guard reports it on the next observe
             return
         self._remember(thread_id, wanted.turn)
@@ -138,7 +128,7 @@ class StateBridge:
         if wanted is None:
             return
         try:
-            await self.guard.store.aupdate_state(thread_id, lambda current: _newer(current, wanted))
+            await self.guard.store.aupdate_state(thread_id, wanted.merged_into)
         except Exception:
             return
         self._remember(thread_id, wanted.turn)
@@ -150,9 +140,7 @@ class StateBridge:
         if not isinstance(turn, int) or turn <= self._known.get(thread_id, -1):
             return None
         try:
-            return ThreadState.model_validate(
-                {"thread_id": thread_id, **{k: record[k] for k in _KEPT if k in record}}
-            )
+            return ThreadState.from_portable(thread_id, record)
         except ValueError:
             return None
 
@@ -164,7 +152,5 @@ class StateBridge:
                 self._known.popitem(last=False)
 
 
-def _newer(current: ThreadState, wanted: ThreadState) -> ThreadState:
-    if current.turn >= wanted.turn:
-        return current
-    return current.model_copy(update={k: getattr(wanted, k) for k in _KEPT})
+def _holds(message: SystemMessage, text: str) -> bool:
+    return message.content == text and message.additional_kwargs == {MARK: "persona"}

@@ -9,9 +9,8 @@ calls survive untouched, and the only new LangChain messages are the system mess
 
 from __future__ import annotations
 
+import functools
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,27 +22,34 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
-from soulkeeper.guard import MARK, Message, ToolCall, text_of
+from soulkeeper.guard import MARK, Message, Role, ToolCall, text_of
+from soulkeeper.messages import MessageCache, from_guard, role_of, to_guard
 
 __all__ = [
     "Converter",
     "from_langchain",
     "last_user_text",
+    "persona_system",
     "system_message",
     "thread_id_from_config",
     "to_langchain",
 ]
 
-_ROLES = {
-    "human": "user",
-    "user": "user",
-    "ai": "assistant",
-    "assistant": "assistant",
-    "system": "system",
-    "developer": "system",
-    "tool": "tool",
-    "function": "tool",
-}
+_NOT_LANGCHAIN = frozenset({"model", "bot"})
+"""Roles :func:`soulkeeper.messages.role_of` reads as the assistant's that this adapter has always read as
+the user's (in a free-form ``ChatMessage.role``); kept until that change is decided on its own."""
+
+
+_role_of = functools.lru_cache(maxsize=256)(role_of)  # a handful of type names, converted per message
+
+
+def _role(message: BaseMessage) -> Role:
+    if isinstance(message, ChatMessage):
+        kind = message.role.lower()
+        if kind in _NOT_LANGCHAIN or kind != kind.strip():
+            return "user"
+        return _role_of(kind)
+    return _role_of(message.type)
 
 
 def _tool_calls(message: BaseMessage) -> tuple[ToolCall, ...]:
@@ -59,12 +65,15 @@ def _tool_calls(message: BaseMessage) -> tuple[ToolCall, ...]:
     )
 
 
+def _mark(message: BaseMessage) -> object:
+    kwargs = message.additional_kwargs
+    return kwargs.get(MARK) if isinstance(kwargs, (dict, Mapping)) else None
+
+
 def _convert(message: BaseMessage) -> Message:
-    kind = message.role if isinstance(message, ChatMessage) else message.type
-    role = _ROLES.get(str(kind).lower(), "user")
-    meta = message.additional_kwargs.get(MARK) if isinstance(message.additional_kwargs, Mapping) else None
+    meta = _mark(message)
     return Message(
-        role=role,  # type: ignore[arg-type]  # _ROLES maps onto the guard's four roles
+        role=_role(message),
         content=text_of(message.content),
         name=message.name,
         tool_calls=_tool_calls(message),
@@ -74,73 +83,41 @@ def _convert(message: BaseMessage) -> Message:
     )
 
 
-class Converter:
+def _fingerprint(message: BaseMessage) -> tuple[object, ...]:
+    """What :func:`_convert` reads that a caller may change in place (LangChain messages are mutable)."""
+    fields = message.__dict__  # pydantic keeps fields here; read directly, this runs per message per call
+    kwargs = fields["additional_kwargs"]
+    return (
+        fields["content"],
+        fields.get("tool_calls"),  # AIMessage only
+        fields["id"],
+        fields["name"],
+        kwargs,
+        kwargs.get(MARK),
+    )
+
+
+class Converter(MessageCache[BaseMessage]):
     """:func:`from_langchain` with a bounded cache per message object.
 
     An agent sends the same (growing) conversation on every model call; converting only the messages
     that are new makes the adapter's cost per call a linear pass of identity checks. A cached entry is
-    used only while the message still has the same content and tool-call objects, id, name and
-    soulkeeper mark (LangChain messages are mutable); it holds the message, so its ``id()`` stays unique.
+    used only while the message still has the same content and tool calls, id, name, ``additional_kwargs``
+    and soulkeeper mark (LangChain messages are mutable).
     """
 
     def __init__(self, *, size: int = 4096) -> None:
-        self.size = size
-        self._cache: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, messages: Sequence[BaseMessage]) -> tuple[list[Message], dict[int, BaseMessage]]:
-        """The guard's view of ``messages`` and a map from each ``Message`` (by ``id()``) to its original."""
-        out: list[Message] = []
-        origin: dict[int, BaseMessage] = {}
-        get = self._cache.get
-        fresh: list[tuple[Any, ...]] = []
-        for message in messages:
-            entry = get(id(message))
-            kwargs = message.additional_kwargs
-            calls = message.tool_calls if isinstance(message, AIMessage) else None
-            if (
-                entry is not None
-                and entry[0] is message
-                and entry[1] is message.content
-                and entry[2] is calls
-                and entry[3] == message.id
-                and entry[4] == message.name
-                and entry[5] is kwargs
-                and entry[6] == kwargs.get(MARK)
-            ):
-                converted: Message = entry[7]
-            else:
-                converted = _convert(message)
-                fresh.append(
-                    (
-                        message,
-                        message.content,
-                        calls,
-                        message.id,
-                        message.name,
-                        kwargs,
-                        kwargs.get(MARK) if isinstance(kwargs, Mapping) else None,
-                        converted,
-                    )
-                )
-            out.append(converted)
-            origin[id(converted)] = message
-        with self._lock:  # least recently used first out: a busy thread's messages stay cached
-            cache = self._cache
-            for message in messages:
-                if id(message) in cache:
-                    cache.move_to_end(id(message))
-            for item in fresh:
-                cache[id(item[0])] = item
-            while len(cache) > self.size:
-                cache.popitem(last=False)
-        return out, origin
+        super().__init__(_convert, _fingerprint, size=size)
 
 
 def from_langchain(messages: Sequence[BaseMessage]) -> tuple[list[Message], dict[int, BaseMessage]]:
     """The guard's view of ``messages`` and a map from each ``Message`` (by ``id()``) to its original."""
-    out = [_convert(message) for message in messages]
-    return out, {id(converted): message for converted, message in zip(out, messages, strict=True)}
+    return to_guard(messages, _convert)
+
+
+def persona_system(text: str) -> SystemMessage:
+    """The plain-text system message the adapter places (marked as soulkeeper's)."""
+    return SystemMessage(content=text, additional_kwargs={MARK: "persona"})
 
 
 def system_message(prepared: Message, sources: Sequence[SystemMessage | None]) -> SystemMessage:
@@ -152,7 +129,7 @@ def system_message(prepared: Message, sources: Sequence[SystemMessage | None]) -
     text = prepared.content
     block_sources = [s for s in sources if s is not None and isinstance(s.content, list) and s.content]
     if not block_sources:
-        return SystemMessage(content=text, additional_kwargs={MARK: "persona"})
+        return persona_system(text)
     content: list[str | dict[str, Any]] = []
     rest = text
     for source in block_sources:
@@ -172,20 +149,16 @@ def system_message(prepared: Message, sources: Sequence[SystemMessage | None]) -
 
 def to_langchain(prepared: Sequence[Message], origin: Mapping[int, BaseMessage]) -> list[BaseMessage]:
     """Map the guard's conversation (everything after its system message) back to LangChain messages."""
-    out: list[BaseMessage] = []
-    for message in prepared:
-        original = origin.get(id(message))
-        if original is not None:
-            out.append(original)
-        elif message.role == "user":  # a tail reminder the guard created
-            out.append(
-                HumanMessage(content=message.content, name=message.name, additional_kwargs={MARK: "reminder"})
-            )
-        elif message.role == "assistant":
-            out.append(AIMessage(content=message.content))
-        else:
-            out.append(HumanMessage(content=message.content))
-    return out
+    return from_guard(prepared, origin, _made)
+
+
+def _made(message: Message) -> BaseMessage:
+    """A LangChain message for one the guard created."""
+    if message.role == "user":  # a tail reminder
+        return HumanMessage(content=message.content, name=message.name, additional_kwargs={MARK: "reminder"})
+    if message.role == "assistant":
+        return AIMessage(content=message.content)
+    return HumanMessage(content=message.content)
 
 
 def last_user_text(messages: Sequence[BaseMessage]) -> str | None:
