@@ -22,7 +22,18 @@ sys.path.insert(0, str(ROOT / "packages" / "core" / "src"))
 from soulkeeper.tokens import get_tokenizer, script_counts  # noqa: E402
 
 CORE_LANGS = ("ko", "ja", "zh", "en")
-EXTRA_LANGS = ("de", "es", "fr", "it", "nl", "pt", "hi", "vi")
+EUROPEAN_LANGS = ("de", "es", "fr", "it", "nl", "pt")
+EXTRA_LANGS = (*EUROPEAN_LANGS, "hi", "vi")
+# register corpora: Korean 해요체/반말 (IWSLT23), Japanese desu-masu/plain (CoCoA-MT), the 17 styles of the
+# Korean SmileStyle corpus (emoticons, ㅋㅋ, dialects) and the English source sentences of all of them
+REGISTER_LANGS = ("ko_reg", "ko_style", "ja_pol", "en_chat")
+ALL_LANGS = (*CORE_LANGS, *EXTRA_LANGS, *REGISTER_LANGS)
+LANG_GROUPS: dict[str, tuple[str, ...]] = {
+    "CJK": ("ko", "ja", "zh", "ko_reg", "ko_style", "ja_pol"),
+    "English": ("en", "en_chat"),
+    "European Latin": EUROPEAN_LANGS,
+    "Hindi, Vietnamese": ("hi", "vi"),
+}
 CHUNK_LINES = 25
 
 # family -> spec of the real tokenizer in the shared data
@@ -136,15 +147,55 @@ def core_docs() -> tuple[Doc, ...]:
 
 @cache
 def extra_docs() -> tuple[Doc, ...]:
-    """25-line documents of the formal references of eight more languages (16 per language)."""
+    """25-line documents of the formal and informal references of eight more languages (32 per language)."""
     docs: list[Doc] = []
     for lang in EXTRA_LANGS:
         folder = next((DATA / "drift" / "multilingual").glob(f"*-en-{lang}"))
         lines: list[str] = []
-        for genre in ("telephony", "topical_chat"):
-            lines += _lines(next(folder.glob(f"formality-control.train.{genre}.en-*.formal.{lang}")))
+        for register in ("formal", "informal"):
+            for genre in ("telephony", "topical_chat"):
+                lines += _lines(next(folder.glob(f"formality-control.train.{genre}.en-*.{register}.{lang}")))
         docs += _chunks(lang, lines)
     return tuple(docs)
+
+
+_STYLE_ROWS = 200  # the first rows of every SmileStyle column: 136 documents, each mostly one style
+
+
+@cache
+def register_docs() -> tuple[Doc, ...]:
+    """25-line documents of the register corpora (REGISTER_LANGS), read in place from ../shared/data/drift."""
+    drift = DATA / "drift"
+    ko = drift / "ko_register" / "iwslt23-train-en-ko"
+    ja = drift / "ja_politeness" / "cocoa-train-en-ja"
+    sources: dict[str, list[str]] = {"ko_reg": [], "ja_pol": [], "en_chat": []}
+    for register in ("formal", "informal"):
+        for genre in ("telephony", "topical_chat"):
+            sources["ko_reg"] += _lines(ko / f"formality-control.train.{genre}.en-ko.{register}.ko")
+            sources["ja_pol"] += _lines(ja / f"formality-control.train.{genre}.en-ja.{register}")
+    english = sorted((drift / "multilingual").glob("*/formality-control.train.*.en"))
+    english += [ko / f"formality-control.train.{g}.en-ko.en" for g in ("telephony", "topical_chat")]
+    seen: set[str] = set()
+    for path in english:
+        for line in _lines(path):
+            if line not in seen:
+                seen.add(line)
+                sources["en_chat"].append(line)
+    rows = (drift / "ko_register" / "smilestyle_dataset.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    cells = [row.split("\t") for row in rows[:_STYLE_ROWS]]
+    styles = [[c.strip() for c in row] for row in cells]
+    sources["ko_style"] = [
+        row[col] for col in range(max(map(len, styles))) for row in styles if col < len(row) and row[col]
+    ]
+    docs: list[Doc] = []
+    for lang in REGISTER_LANGS:
+        docs += _chunks(lang, sources[lang])
+    return tuple(docs)
+
+
+def all_docs() -> tuple[Doc, ...]:
+    """Every language document: core, eight more languages and the register corpora."""
+    return (*core_docs(), *extra_docs(), *register_docs())
 
 
 @cache

@@ -79,8 +79,15 @@ def _held_out(lang: str) -> tuple[str, ...]:
         (",", "punct"),
         ("#", "symbol"),
         ("é", "latin_ext"),
+        ("ệ", "latin_ext"),  # Vietnamese (Latin Extended Additional)
+        ("\u0301", "latin_ext"),  # combining acute accent (decomposed diacritics)
         ("—", "gen_punct"),
-        ("क", "other"),
+        ("ж", "alphabet"),  # Cyrillic
+        ("α", "alphabet"),  # Greek
+        ("ش", "alphabet"),  # Arabic
+        ("क", "devanagari"),
+        ("ก", "other"),  # Thai
+        ("ἀ", "other"),  # Greek Extended: three UTF-8 bytes
     ],
 )
 def test_script_classes(char: str, name: str) -> None:

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 
 from soulkeeper.tokens._protocol import TokenizerBase
 from soulkeeper.tokens._rates import CONSERVATIVE_SCALE, RATES
-from soulkeeper.tokens._scripts import CLASSES, script_counts
+from soulkeeper.tokens._scripts import CLASSES, english_letters, script_counts
 from soulkeeper.tokens._templates import template_for_family
 
-__all__ = ["ESTIMATE_FAMILIES", "EstimateTokenizer"]
+__all__ = ["ESTIMATE_FAMILIES", "EstimateTokenizer", "conservative_weights"]
 
 ESTIMATE_FAMILIES: tuple[str, ...] = tuple(sorted(RATES))
 
@@ -32,14 +32,29 @@ _ALIASES = {
 }
 
 
+_CORRECTIONS = ("blank_line", "indent", "english")
+_ENGLISH = CLASSES.index("english")
+
+
 def _default(name: str, table: Mapping[str, float]) -> float:
-    """Rate of a class a custom table leaves out: the largest given rate; no line-structure correction."""
-    return 0.0 if name in ("blank_line", "indent") else max(table.values(), default=1.0)
+    """Rate of a class a custom table leaves out: the largest given rate; no correction."""
+    return 0.0 if name in _CORRECTIONS else max(table.values(), default=1.0)
 
 
-def _scaled(rate: float, scale: float) -> float:
-    """A rate scaled up for the conservative estimate; negative corrections stay as fitted."""
-    return rate * scale if rate > 0 else rate
+def conservative_weights(table: Mapping[str, float], scale: Mapping[str, float]) -> tuple[float, ...]:
+    """One family's rates scaled for the conservative estimate, in the order of ``CLASSES``.
+
+    Positive rates are multiplied by their class's factor; negative line-structure corrections stay as
+    fitted. ``english`` is the difference between the rate of letters that read as English and ``lower``,
+    so its factor applies to the English letters' own rate: ``(lower + english) * scale["english"] -
+    lower * scale["lower"]``.
+    """
+    rates = {name: float(table.get(name, _default(name, table))) for name in CLASSES}
+    weights = {name: rate * scale.get(name, 1.0) if rate > 0 else rate for name, rate in rates.items()}
+    if "english" in scale:
+        english = (rates["lower"] + rates["english"]) * scale["english"]
+        weights["english"] = english - rates["lower"] * scale.get("lower", 1.0)
+    return tuple(weights[name] for name in CLASSES)
 
 
 class EstimateTokenizer(TokenizerBase):
@@ -74,16 +89,13 @@ class EstimateTokenizer(TokenizerBase):
         self.family = family
         scale = CONSERVATIVE_SCALE if len(tables) > 1 else {}
         self.rates = tables[0] if len(tables) == 1 else {}
-        self._weights = tuple(
-            tuple(
-                _scaled(float(table.get(name, _default(name, table))), scale.get(name, 1.0))
-                for name in CLASSES
-            )
-            for table in tables
-        )
+        self._weights = tuple(conservative_weights(table, scale) for table in tables)
 
     def count(self, text: str) -> int:
         """Estimated content tokens of ``text`` (never negative; ``0`` for the empty string)."""
-        counts = script_counts(text)
+        raw = script_counts(text)
+        counts: tuple[float, ...] = raw
+        if raw[_ENGLISH]:  # function words -> the lower-case letters that read as English
+            counts = (*raw[:_ENGLISH], english_letters(raw), *raw[_ENGLISH + 1 :])
         total = max(sum(w * n for w, n in zip(weights, counts, strict=True)) for weights in self._weights)
         return math.ceil(total - 1e-9) if total > 0 else 0

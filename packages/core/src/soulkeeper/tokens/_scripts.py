@@ -2,7 +2,11 @@
 
 Every character falls in exactly one class. CJK scripts get their own classes because tokenizers
 differ most there (reference/tokenizers.md); the rest is split into the ASCII classes a BPE merges
-differently (letters, digits, spaces, newlines, punctuation) and three non-ASCII ones.
+differently (letters, digits, spaces, newlines, punctuation) and the non-ASCII ones: Latin letters with
+diacritics, two-byte alphabets (Greek, Cyrillic, Hebrew, Arabic …), Devanagari and every other script.
+Three pseudo-classes follow: blank lines, indented lines and English function words (`` the ``,
+`` and `` …), which tell English, whose letters are cheap in every vocabulary, from other Latin-script
+languages written in the same ASCII letters.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["CLASSES", "class_of", "script_counts"]
+__all__ = ["CLASSES", "ENGLISH_DENSITY", "ENGLISH_WORDS", "class_of", "english_letters", "script_counts"]
 
 CLASSES: tuple[str, ...] = (
     "hangul",  # Hangul syllables U+AC00–D7A3
@@ -27,22 +31,56 @@ CLASSES: tuple[str, ...] = (
     "newline",  # line feed
     "punct",  # ASCII sentence punctuation: . , ; : ! ? ' " ( )
     "symbol",  # other ASCII symbols (markdown # * - _ ` > |, / @ & …) and control characters
-    "latin_ext",  # accented and extended Latin letters (é, ß, ệ), Greek and Cyrillic
+    "latin_ext",  # Latin letters with diacritics (é, ß, ệ): Latin-1, Extended-A/B/Additional, combining marks
     "gen_punct",  # Latin-1 and general punctuation: non-breaking space, ’ “ ” — … •, currency, arrows
-    "other",  # every other script (Arabic, Devanagari, Thai …) and unassigned code points
+    "alphabet",  # two-byte alphabets U+0370–07FF: Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana
+    "devanagari",  # Devanagari U+0900–097F (Hindi, Marathi, Nepali)
+    "other",  # every other script (Bengali, Tamil, Thai, Georgian, Ethiopic …) and unassigned code points
     "blank_line",  # not a character class: each "\n\n" (its rate corrects the newline rate for blank lines)
     "indent",  # not a character class: each indented line, "\n " (corrects the space rate for indentation)
+    "english",  # not a character class: English function words (ENGLISH_WORDS), see english_letters()
 )
-_PSEUDO = 2  # blank_line and indent, counted apart at the end
+_PSEUDO = 3  # blank_line, indent and english, counted apart at the end
+# frequent English words that are not words of other Latin-script languages ("is", "in", "to", "of", "was",
+# "die", "for" are: Dutch, German, Czech, Danish); counted with spaces around on the lower-cased bytes
+ENGLISH_WORDS: tuple[bytes, ...] = tuple(
+    f" {word} ".encode()
+    for word in (
+        "the",
+        "and",
+        "you",
+        "your",
+        "that",
+        "with",
+        "this",
+        "have",
+        "what",
+        "are",
+        "they",
+        "will",
+        "not",
+        "be",
+        "it",
+        "can",
+        "from",
+        "would",
+        "there",
+        "about",
+    )
+)
 
 # (first code point, class) — a code point belongs to the last range starting at or before it.
 _RANGES: tuple[tuple[int, str], ...] = (
     (0x0080, "gen_punct"),  # C1 controls, NBSP, Latin-1 punctuation and signs
-    (0x00C0, "latin_ext"),  # Latin-1 letters, Latin Extended-A/B, IPA, Greek, Cyrillic
-    (0x0530, "other"),
+    (0x00C0, "latin_ext"),  # Latin-1 letters, Latin Extended-A/B, IPA, modifiers, combining diacritics
+    (0x0370, "alphabet"),  # Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana, N'Ko
+    (0x0800, "other"),
+    (0x0900, "devanagari"),
+    (0x0980, "other"),
     (0x1100, "jamo"),
     (0x1200, "other"),
-    (0x1E00, "latin_ext"),  # Latin Extended Additional (Vietnamese), Greek Extended
+    (0x1E00, "latin_ext"),  # Latin Extended Additional (Vietnamese)
+    (0x1F00, "other"),  # Greek Extended (three bytes)
     (0x2000, "gen_punct"),  # general punctuation, super/subscripts, currency, letterlike, arrows
     (0x2200, "other"),  # math operators
     (0x2300, "emoji"),  # misc technical (⌚ ⏰), control pictures
@@ -140,13 +178,27 @@ _ASCII_INDEX = tuple(
 _NON_ASCII_MARKS = tuple(
     (i, _MARKS[i]) for i, name in enumerate(CLASSES[:-_PSEUDO]) if name not in _ASCII_CLASSES
 )
+_LOWER = CLASSES.index("lower")
+_ENGLISH = CLASSES.index("english")
+# running English has 0.029–0.072 of these function words per lower-case letter (one per 14–35 letters),
+# the other Latin-script languages of the shared data below 0.003: a text with at least this density reads
+# as English throughout, and a text with less as English in proportion
+ENGLISH_DENSITY = 0.028
+
+
+def english_letters(counts: tuple[int, ...]) -> float:
+    """The lower-case letters an estimate attributes to English: ``english`` function words divided by
+    ENGLISH_DENSITY, at most every lower-case letter. The ``english`` rate (negative) applies to these."""
+    return min(float(counts[_LOWER]), counts[_ENGLISH] / ENGLISH_DENSITY)
+
+
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _MOSTLY_ASCII = 4  # below one non-ASCII character in this many, strip the ASCII before the lookup
 
 
 def script_counts(text: str) -> tuple[int, ...]:
-    """Characters of ``text`` per class, in the order of :data:`CLASSES` (the last two: ``"\\n\\n"`` pairs
-    and indented lines)."""
+    """Characters of ``text`` per class, in the order of :data:`CLASSES` (the last three: ``"\\n\\n"`` pairs,
+    indented lines and English function words)."""
     counts = [0] * len(CLASSES)
     if not text:
         return tuple(counts)
@@ -160,6 +212,9 @@ def script_counts(text: str) -> tuple[int, ...]:
         marked = rest.translate(_TABLE)
         for index, mark in _NON_ASCII_MARKS:
             counts[index] = marked.count(mark)
-    counts[-2] = text.count("\n\n")
-    counts[-1] = text.count("\n ") + text.startswith(" ")
+    counts[-3] = text.count("\n\n")
+    counts[-2] = text.count("\n ") + text.startswith(" ")
+    if counts[_LOWER]:
+        lowered = b" " + data.lower().replace(b"\n", b" ") + b" "
+        counts[-1] = sum(lowered.count(word) for word in ENGLISH_WORDS)
     return tuple(counts)
