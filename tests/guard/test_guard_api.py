@@ -21,6 +21,7 @@ def test_public_names_are_pinned() -> None:
         "Placement",
         "Policy",
         "Role",
+        "SoulOrGuard",
         "ToolCall",
         "as_guard",
         "coerce_message",

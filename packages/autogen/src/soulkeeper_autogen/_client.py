@@ -24,11 +24,10 @@ from autogen_core.models import (
 )
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
-from soulkeeper.guard import Decision, PersonaGuard
+from soulkeeper.guard import Decision, PersonaGuard, SoulOrGuard
 
 from soulkeeper_autogen._config import (
     GuardConfig,
-    SoulOrGuard,
     build_guard,
     default_thread_id,
     guard_config,

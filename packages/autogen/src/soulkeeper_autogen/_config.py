@@ -8,21 +8,18 @@ state so that state is only ever loaded for the persona it was saved with.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
 from soulkeeper.drift import DriftPolicy
 from soulkeeper.errors import IntegrityError
-from soulkeeper.guard import PersonaGuard, Policy, as_guard
+from soulkeeper.guard import PersonaGuard, Policy, SoulOrGuard, as_guard
 from soulkeeper.pack import Reserve
-from soulkeeper.spec import Soul
 
 __all__ = [
     "GuardConfig",
     "PersonaStateError",
-    "SoulOrGuard",
     "build_guard",
     "check_persona",
     "default_thread_id",
@@ -30,8 +27,6 @@ __all__ = [
     "persona_record",
     "resolve",
 ]
-
-SoulOrGuard = PersonaGuard | Soul | str | os.PathLike[str]
 
 
 class PersonaStateError(IntegrityError):

@@ -23,13 +23,12 @@ from autogen_core.model_context import ChatCompletionContext, UnboundedChatCompl
 from autogen_core.models import LLMMessage
 from pydantic import BaseModel, ValidationError
 from soulkeeper.errors import StoreError
-from soulkeeper.guard import PersonaGuard
+from soulkeeper.guard import PersonaGuard, SoulOrGuard
 from soulkeeper.stores import ThreadState
 
 from soulkeeper_autogen._config import (
     GuardConfig,
     PersonaStateError,
-    SoulOrGuard,
     build_guard,
     check_persona,
     default_thread_id,

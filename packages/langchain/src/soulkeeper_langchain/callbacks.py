@@ -14,7 +14,6 @@ including calls whose input lacked the persona. Model calls LangChain makes for 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
@@ -24,8 +23,7 @@ from uuid import UUID
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, LLMResult
-from soulkeeper.guard import Decision, PersonaGuard, as_guard, text_of
-from soulkeeper.spec import Soul
+from soulkeeper.guard import Decision, SoulOrGuard, as_guard, text_of
 
 from soulkeeper_langchain._convert import last_user_text
 
@@ -59,7 +57,7 @@ class PersonaCallbackHandler(BaseCallbackHandler):
 
     def __init__(
         self,
-        soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+        soul_or_guard: SoulOrGuard,
         *,
         thread_id: str = "default",
         on_decision: Callable[[Decision], None] | None = None,

@@ -15,7 +15,6 @@ a summary, trimming) leaves it intact. :func:`pre_model_hook` does the same for 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, NotRequired
 
@@ -23,8 +22,7 @@ from langchain_core.language_models import LanguageModelLike
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langgraph.graph import MessagesState
-from soulkeeper.guard import Decision, PersonaGuard, as_guard, text_of
-from soulkeeper.spec import Soul
+from soulkeeper.guard import Decision, SoulOrGuard, as_guard, text_of
 
 from soulkeeper_langchain._bridge import StateBridge, merge_records
 from soulkeeper_langchain._convert import last_user_text, thread_id_from_config
@@ -55,7 +53,7 @@ class PersonaNode:
 
     def __init__(
         self,
-        soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+        soul_or_guard: SoulOrGuard,
         *,
         name: str | None = None,
         system: str | SystemMessage | None = None,
@@ -158,14 +156,12 @@ class PersonaNode:
         return RunnableLambda(run, afunc=arun, name=f"{self.name}_pre_model")
 
 
-def persona_node(soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str], **options: Any) -> PersonaNode:
+def persona_node(soul_or_guard: SoulOrGuard, **options: Any) -> PersonaNode:
     """A :class:`PersonaNode` (``options`` as for the class: ``name``, ``system``, guard options…)."""
     return PersonaNode(soul_or_guard, **options)
 
 
-def pre_model_hook(
-    soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str], **options: Any
-) -> RunnableLambda[Any, dict[str, Any]]:
+def pre_model_hook(soul_or_guard: SoulOrGuard, **options: Any) -> RunnableLambda[Any, dict[str, Any]]:
     """A ``pre_model_hook`` for ``langgraph.prebuilt.create_react_agent`` (deprecated there in favour of
     ``create_agent`` + :class:`PersonaMiddleware`): the persona goes only into ``llm_input_messages``.
 

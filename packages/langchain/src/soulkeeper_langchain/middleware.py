@@ -16,7 +16,6 @@ state key, so a LangGraph checkpointer carries a pending re-anchor across restar
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, Literal, NotRequired, cast
 
@@ -32,8 +31,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage
 from langgraph.config import get_config
 from langgraph.types import Command
-from soulkeeper.guard import Decision, PersonaGuard, as_guard, text_of
-from soulkeeper.spec import Soul
+from soulkeeper.guard import Decision, SoulOrGuard, as_guard, text_of
 
 from soulkeeper_langchain._bridge import StateBridge, merge_records
 from soulkeeper_langchain._convert import last_user_text, thread_id_from_config
@@ -105,7 +103,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
 
     def __init__(
         self,
-        soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+        soul_or_guard: SoulOrGuard,
         *,
         name: str | None = None,
         thread_id: str = "default",

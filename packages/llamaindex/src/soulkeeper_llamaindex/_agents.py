@@ -10,7 +10,6 @@ answer never reaches the event stream; the default streams tokens as they come a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -24,15 +23,13 @@ from llama_index.core.llms.llm import LLM
 from llama_index.core.memory import BaseMemory
 from llama_index.core.tools import AsyncBaseTool
 from llama_index.core.workflow import Context
-from soulkeeper.guard import Decision, PersonaGuard, as_guard
-from soulkeeper.spec import Soul
+from soulkeeper.guard import Decision, SoulOrGuard, as_guard
 
 from soulkeeper_llamaindex._convert import session_of
 from soulkeeper_llamaindex._pin import Pinned, StreamMode, apin
 
 __all__ = ["PersonaFunctionAgent", "PersonaReActAgent"]
 
-SoulOrGuard = PersonaGuard | Soul | str | os.PathLike[str]
 
 _STEP_THREAD: ContextVar[str | None] = ContextVar("soulkeeper_llamaindex_step_thread", default=None)
 """The thread of the step being taken (set by ``take_step``, read by the model-call hooks)."""

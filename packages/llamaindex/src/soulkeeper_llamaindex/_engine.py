@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from llama_index.core.chat_engine.types import BaseChatEngine
 from llama_index.core.llms.llm import LLM
-from soulkeeper.guard import Decision, PersonaGuard
-from soulkeeper.spec import Soul
+from soulkeeper.guard import Decision, SoulOrGuard
 
 from soulkeeper_llamaindex._convert import session_of
 from soulkeeper_llamaindex._llm import PersonaLLM, StreamMode
@@ -21,7 +19,7 @@ _Engine = TypeVar("_Engine", bound=BaseChatEngine)
 
 def guard_chat_engine(
     engine: _Engine,
-    soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+    soul_or_guard: SoulOrGuard,
     *,
     thread_id: str | None = None,
     stream_mode: StreamMode = "stream",

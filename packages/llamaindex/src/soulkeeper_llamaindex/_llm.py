@@ -10,7 +10,6 @@ drifted answer never reaches the user or the memory.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any
 
@@ -26,8 +25,7 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.bridge.pydantic import Field, SerializeAsAny
 from llama_index.core.llms.llm import LLM
-from soulkeeper.guard import Decision, PersonaGuard, as_guard
-from soulkeeper.spec import Soul
+from soulkeeper.guard import Decision, SoulOrGuard, as_guard
 
 from soulkeeper_llamaindex._convert import last_user_text
 from soulkeeper_llamaindex._pin import Pinned, StreamMode, apin, pin
@@ -57,7 +55,7 @@ class PersonaLLM(Pinned, LLM):
     def __init__(
         self,
         llm: LLM,
-        soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+        soul_or_guard: SoulOrGuard,
         *,
         thread_id: str = "default",
         stream_mode: StreamMode = "stream",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from typing import Any
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SerializeAsAny
 from llama_index.core.memory import BaseMemory, Memory
-from soulkeeper.guard import PersonaGuard, as_guard
-from soulkeeper.spec import Soul
+from soulkeeper.guard import PersonaGuard, SoulOrGuard, as_guard
 
 from soulkeeper_llamaindex._pin import apin, pin
 
@@ -42,7 +40,7 @@ class PersonaMemory(BaseMemory):
 
     def __init__(
         self,
-        soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str],
+        soul_or_guard: SoulOrGuard,
         inner: BaseMemory | None = None,
         *,
         thread_id: str | None = None,

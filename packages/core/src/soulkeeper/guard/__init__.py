@@ -10,7 +10,7 @@
 See ``docs/guard.md``.
 """
 
-from soulkeeper.guard._build import as_guard
+from soulkeeper.guard._build import SoulOrGuard, as_guard
 from soulkeeper.guard._compose import MARK
 from soulkeeper.guard._decision import Action, Decision
 from soulkeeper.guard._defaults import DEFAULT_STORE_ENV, default_store_url
@@ -29,6 +29,7 @@ __all__ = [
     "Placement",
     "Policy",
     "Role",
+    "SoulOrGuard",
     "ToolCall",
     "as_guard",
     "coerce_message",

@@ -8,10 +8,13 @@ from typing import Any
 from soulkeeper.guard._guard import PersonaGuard
 from soulkeeper.spec import Soul
 
-__all__ = ["as_guard"]
+__all__ = ["SoulOrGuard", "as_guard"]
+
+SoulOrGuard = PersonaGuard | Soul | str | os.PathLike[str]
+"""What an adapter accepts as its persona: a ready guard, or a soul / persona package path to build one from."""
 
 
-def as_guard(soul_or_guard: PersonaGuard | Soul | str | os.PathLike[str], **options: Any) -> PersonaGuard:
+def as_guard(soul_or_guard: SoulOrGuard, **options: Any) -> PersonaGuard:
     """Return ``soul_or_guard`` if it is a guard, else build one with ``PersonaGuard(soul, **options)``.
 
     Adapters accept either a ready guard (shared between agents, configured once) or a soul / persona

@@ -11,11 +11,11 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import pluggy
 
+from soulkeeper._closing import Closeable
 from soulkeeper.drift import DriftDetector, DriftReport
 from soulkeeper.errors import IntegrityError
 from soulkeeper.guard._blocks import examples_block, reminder_block
@@ -65,7 +65,7 @@ def _response_text(response: Any) -> str:
     return msg.content if msg is not None else text_of(response)
 
 
-class PersonaGuard:
+class PersonaGuard(Closeable):
     """Keeps one persona pinned and in character across every conversation thread it serves.
 
     :param soul: a loaded :class:`~soulkeeper.Soul`, or the path of a persona package.
@@ -455,22 +455,6 @@ class PersonaGuard:
         """Async :meth:`close`."""
         if self._owns_store:
             await self.store.aclose()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"PersonaGuard({self._soul.name!r} {self._soul.version}, store={self.store.url!r})"
