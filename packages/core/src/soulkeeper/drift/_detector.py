@@ -135,8 +135,15 @@ class Detector:
         *,
         span: tuple[int, int] | None = None,
         excerpt: str = "",
+        text: str | None = None,
     ) -> Violation:
-        """Build a :class:`Violation` attributed to this detector."""
+        """Build a :class:`Violation` attributed to this detector.
+
+        Pass the response as ``text`` to take the excerpt from it at ``span`` (spans always point into
+        the original response, never into its normalised form).
+        """
+        if text is not None and span is not None and not excerpt:
+            excerpt = text[span[0] : span[1]]
         return Violation(rule_id, self.name, severity, message, span, excerpt)
 
 

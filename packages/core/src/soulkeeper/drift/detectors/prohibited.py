@@ -141,7 +141,7 @@ class ProhibitedPatterns(Detector):
                         "low",
                         f"{count} exclamation mark{'s' if count > 1 else ''}",
                         span=span,
-                        excerpt=ctx.text[span[0] : span[1]],
+                        text=ctx.text,
                     )
                 )
         if self._greetings and _greeting_possible(ctx):
@@ -154,7 +154,7 @@ class ProhibitedPatterns(Detector):
                         "medium",
                         f"casual greeting {ctx.text[span[0] : span[1]]!r}",
                         span=span,
-                        excerpt=ctx.text[span[0] : span[1]],
+                        text=ctx.text,
                     )
                 )
         if self._words:
@@ -172,7 +172,7 @@ class ProhibitedPatterns(Detector):
                         "medium",
                         f"prohibited word {match.group()!r}",
                         span=span,
-                        excerpt=ctx.text[span[0] : span[1]],
+                        text=ctx.text,
                     )
                 )
         ascii_text = norm.text.isascii()
@@ -188,7 +188,7 @@ class ProhibitedPatterns(Detector):
                         "medium",
                         f"matches prohibited pattern {source!r}",
                         span=span,
-                        excerpt=ctx.text[span[0] : span[1]],
+                        text=ctx.text,
                     )
                 )
         return found

@@ -122,7 +122,7 @@ class DeclinedTopics(Detector):
                         "high",
                         f"talks about {name!r}, a declined topic ({ctx.text[span[0] : span[1]]!r})",
                         span=span,
-                        excerpt=ctx.text[span[0] : span[1]],
+                        text=ctx.text,
                     )
                 )
                 break
