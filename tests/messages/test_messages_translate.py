@@ -30,8 +30,15 @@ def make(message: Message) -> Framework:
 
 
 def test_public_names_are_pinned() -> None:
-    """The module exports exactly its five names, sorted."""
-    assert soulkeeper.messages.__all__ == ["MessageCache", "TextCache", "from_guard", "role_of", "to_guard"]
+    """The module exports exactly its six names, sorted."""
+    assert soulkeeper.messages.__all__ == [
+        "MessageCache",
+        "TextCache",
+        "from_guard",
+        "passes_through",
+        "role_of",
+        "to_guard",
+    ]
 
 
 def test_role_of_maps_framework_names_and_enums() -> None:

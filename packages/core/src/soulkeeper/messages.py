@@ -13,7 +13,12 @@ the framework's; the bookkeeping around it lives here::
 
 :class:`MessageCache` is :func:`to_guard` for agents that send the same growing conversation on every
 call: only new or changed messages are converted again; :class:`TextCache` hands out the same system
-message object while the guard's system text stays the same.
+message object while the guard's system text stays the same. Faster still, when every message
+:func:`passes_through`, :meth:`~soulkeeper.PersonaGuard.pinned` gives the system message and the history
+goes to the model as it is::
+
+    system = guard.pinned(thread_id, system=app_prompt) if all(passes_through(...) for m in history) else None
+    out = [make(system), *history] if system is not None else from_guard(guard.prepare(...), origin, make)
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
+from soulkeeper.guard._blocks import is_reminder_only
 from soulkeeper.guard._message import _ROLE_ALIASES, Message, Role, text_of
 
-__all__ = ["MessageCache", "TextCache", "from_guard", "role_of", "to_guard"]
+__all__ = ["MessageCache", "TextCache", "from_guard", "passes_through", "role_of", "to_guard"]
 
 T = TypeVar("T")
 
@@ -41,6 +47,17 @@ def role_of(kind: object, *, default: Role = "user") -> Role:
     anything else -> ``default``. The same table :func:`soulkeeper.guard.coerce_message` uses.
     """
     return _ROLE_ALIASES.get(text_of(getattr(kind, "value", kind)).strip().lower(), default)
+
+
+def passes_through(role: Role, text: str, mark: object = None) -> bool:
+    """Whether :meth:`~soulkeeper.PersonaGuard.prepare` hands this history message on untouched.
+
+    True for a message that is not a system message, carries no soulkeeper mark (``metadata[MARK]``, any
+    value: marked messages are left to :meth:`~soulkeeper.PersonaGuard.prepare`) and is not a bare
+    reminder block. When every message of a call passes through, the model input is
+    :meth:`~soulkeeper.PersonaGuard.pinned` followed by the history as it is: no conversion needed.
+    """
+    return role != "system" and mark is None and not (role == "user" and is_reminder_only(text))
 
 
 def to_guard(

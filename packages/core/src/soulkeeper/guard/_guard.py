@@ -7,10 +7,12 @@ driver carry them out. So the logic exists once and both paths behave the same.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 import pluggy
@@ -30,9 +32,10 @@ from soulkeeper.guard._compact import (
 from soulkeeper.guard._compose import compose, split_history
 from soulkeeper.guard._decision import Decision
 from soulkeeper.guard._defaults import default_store_url
-from soulkeeper.guard._events import Events
+from soulkeeper.guard._events import Events, logger
 from soulkeeper.guard._flow import Flow, adrive, drive, flush_flow
 from soulkeeper.guard._integrity_watch import IntegrityWatch
+from soulkeeper.guard._later import Later
 from soulkeeper.guard._message import Message, coerce_message, coerce_messages, text_of
 from soulkeeper.guard._plan import TurnPlan, plan_turn
 from soulkeeper.guard._policy import Policy
@@ -50,6 +53,7 @@ _UNBOUNDED_BUDGET = 1_000_000
 _COUNT_CACHE = 4096
 _MAX_PERSONA_TEXTS = 64
 _MAX_FULL_PACKS = 32
+_MAX_PINS = 64
 
 
 def _check_thread_id(thread_id: str) -> str:
@@ -135,6 +139,7 @@ class PersonaGuard(Closeable):
         self._packs: OrderedDict[tuple[str, int | None], PackResult] = OrderedDict()
         self._persona_texts: tuple[str, ...] = ()  # replaced whole, never mutated: safe to read unlocked
         self._counts: dict[tuple[str, int, int], int] = {}
+        self._pins: dict[tuple[str, str | None, tuple[str, ...]], Message] = {}
         self._cache_lock = threading.Lock()
         self._learned: str | None = None
         self._pack(soul, None)  # fail fast, before opening anything: tier 1 must fit the budget
@@ -143,6 +148,7 @@ class PersonaGuard(Closeable):
         self._link = StoreLink(
             self.store, fail_closed=self.policy.fail_closed_store, retry_after=self.policy.store_retry_after
         )
+        self._later = Later(soul.name)
 
     # ------------------------------------------------------------------ public properties
 
@@ -183,17 +189,73 @@ class PersonaGuard(Closeable):
             system messages are merged into the one system message, earlier persona copies removed.
         :param system: the app's own system text, placed after the persona.
         """
-        return drive(
-            self._prepare_flow(_check_thread_id(thread_id), messages, system), self._link, self._get_detector
-        )
+        self._later.wait(_check_thread_id(thread_id))
+        return drive(self._prepare_flow(thread_id, messages, system), self._link, self._get_detector)
 
     async def aprepare(
         self, thread_id: str, messages: Sequence[Any], *, system: str | None = None
     ) -> list[Message]:
         """Async :meth:`prepare`."""
-        return await adrive(
-            self._prepare_flow(_check_thread_id(thread_id), messages, system), self._link, self._get_detector
-        )
+        await self._later.await_thread(_check_thread_id(thread_id))
+        return await adrive(self._prepare_flow(thread_id, messages, system), self._link, self._get_detector)
+
+    def pinned(self, thread_id: str, *, system: str | None = None) -> Message | None:
+        """The system message :meth:`prepare` would place, when that is all this call needs.
+
+        The fast path for adapters, whose agents send the same growing conversation on every call: when
+        the history holds nothing :meth:`prepare` would change (see
+        :func:`soulkeeper.messages.passes_through`) and the thread needs no re-anchor (and no store
+        outage held writes back), the model input is this system message followed by the history as it
+        is, and the history need not be converted at all. Returns ``None`` when the thread needs more:
+        then call :meth:`prepare`.
+
+        :param thread_id: the conversation.
+        :param system: the app's own system text, placed after the persona.
+        """
+        self._later.wait(_check_thread_id(thread_id))
+        local = self._threads.get(thread_id)
+        if local.has_pending:  # writes held back by a store outage: prepare() flushes them
+            return None
+        return self._pinned(thread_id, local, self._link.call("get_state", thread_id), system)
+
+    async def apinned(self, thread_id: str, *, system: str | None = None) -> Message | None:
+        """Async :meth:`pinned`."""
+        await self._later.await_thread(_check_thread_id(thread_id))
+        local = self._threads.get(thread_id)
+        if local.has_pending:
+            return None
+        return self._pinned(thread_id, local, await self._link.acall("get_state", thread_id), system)
+
+    def _pinned(self, thread_id: str, local: ThreadLocal, fetched: Any, system: str | None) -> Message | None:
+        soul, _ = self._serve()
+        state = local.state if isinstance(fetched, Failure) else fetched
+        if state is not None:
+            local.state = state
+            if state.pending_reanchor:
+                return None
+        result = self._pack(soul, None)
+        key = (soul.digest, system, self._persona_texts)
+        message = self._pins.get(key)
+        if message is None:
+            app_pieces, _ = split_history((), self._persona_texts, text_of(system) if system else None)
+            if self._unrecognised_copy(soul, app_pieces):
+                return None  # prepare() learns the copy's text
+            message = compose(
+                persona=result.text,
+                app_pieces=app_pieces,
+                history=(),
+                reminder=None,
+                examples=None,
+                placement=self.policy.placement,
+                digest=soul.digest,
+            )[0]
+            with self._cache_lock:
+                self._pins[key] = message
+                while len(self._pins) > _MAX_PINS:
+                    self._pins.pop(next(iter(self._pins)))
+        self._report_degraded(thread_id, local, result)
+        local.anchor = None
+        return message
 
     def _prepare_flow(
         self, thread_id: str, messages: Sequence[Any], system: str | None
@@ -251,8 +313,9 @@ class PersonaGuard(Closeable):
         :param attempt: ``0`` for the first model call of a turn, ``n`` for the n-th retry after a
             ``retry`` decision (retries do not advance the turn).
         """
+        self._later.wait(_check_thread_id(thread_id))
         with self._events.span("soulkeeper.observe", {"soulkeeper.thread_id": thread_id}) as span:
-            flow = self._observe_flow(_check_thread_id(thread_id), response, user_text, attempt)
+            flow = self._observe_flow(thread_id, response, user_text, attempt)
             decision = drive(flow, self._link, self._get_detector)
             self._events.announce(decision, span)
             return decision
@@ -261,11 +324,55 @@ class PersonaGuard(Closeable):
         self, thread_id: str, response: Any, *, user_text: str | None = None, attempt: int = 0
     ) -> Decision:
         """Async :meth:`observe`."""
+        await self._later.await_thread(_check_thread_id(thread_id))
         with self._events.span("soulkeeper.observe", {"soulkeeper.thread_id": thread_id}) as span:
-            flow = self._observe_flow(_check_thread_id(thread_id), response, user_text, attempt)
+            flow = self._observe_flow(thread_id, response, user_text, attempt)
             decision = await adrive(flow, self._link, self._get_detector)
             self._events.announce(decision, span)
             return decision
+
+    def observe_later(
+        self,
+        thread_id: str,
+        response: Any,
+        *,
+        user_text: str | None = None,
+        then: Callable[[Decision], None] | None = None,
+    ) -> Future[Decision]:
+        """:meth:`observe` on the guard's worker thread, so the reply goes back without waiting for the check.
+
+        With a policy that never retries, a verdict only matters to the thread's next model call, and
+        every call that reads the thread (:meth:`prepare`, :meth:`pinned`, :meth:`observe`, :meth:`state`,
+        :meth:`forget`) first waits for its outstanding check: the result is exactly that of an inline
+        :meth:`observe`, only later. Checks run one at a time in submission order.
+
+        :param then: called with the decision on the worker thread, before anything waiting on the check
+            resumes (an exception it raises is logged).
+        :returns: a future of the :class:`Decision` (a check that raised is logged; the future holds the
+            exception).
+        :raises ValueError: the policy allows retries (a ``retry`` verdict must be acted on now).
+        """
+        if self.policy.allow_retry:
+            raise ValueError("observe_later: the policy allows retries; call observe() and act on retry")
+        _check_thread_id(thread_id)
+
+        def check() -> Decision:
+            decision = self.observe(thread_id, response, user_text=user_text)
+            if then is not None:
+                try:
+                    then(decision)
+                except Exception:  # a metrics hook must never lose the check
+                    logger.exception("observe_later: the callback for thread %s raised", thread_id)
+            return decision
+
+        return self._later.submit(thread_id, check)
+
+    def wait_for_checks(self, timeout: float | None = None) -> bool:
+        """Wait until every :meth:`observe_later` check submitted so far is done.
+
+        :returns: ``False`` when ``timeout`` seconds passed first.
+        """
+        return self._later.flush(timeout)
 
     def _observe_flow(
         self, thread_id: str, response: Any, user_text: str | None, attempt: int
@@ -422,7 +529,8 @@ class PersonaGuard(Closeable):
 
     def state(self, thread_id: str) -> ThreadState | None:
         """The thread's state as the store has it (or as this process last knew it during an outage)."""
-        local = self._threads.get(_check_thread_id(thread_id))
+        self._later.wait(_check_thread_id(thread_id))
+        local = self._threads.get(thread_id)
         fetched = self._link.call("get_state", thread_id)
         if isinstance(fetched, Failure):
             return local.pending_state or local.state
@@ -430,7 +538,8 @@ class PersonaGuard(Closeable):
 
     async def astate(self, thread_id: str) -> ThreadState | None:
         """Async :meth:`state`."""
-        local = self._threads.get(_check_thread_id(thread_id))
+        await self._later.await_thread(_check_thread_id(thread_id))
+        local = self._threads.get(thread_id)
         fetched = await self._link.acall("get_state", thread_id)
         if isinstance(fetched, Failure):
             return local.pending_state or local.state
@@ -438,21 +547,25 @@ class PersonaGuard(Closeable):
 
     def forget(self, thread_id: str) -> None:
         """Delete a thread: its checkpoints and state in the store and its in-process data."""
-        self._threads.drop(_check_thread_id(thread_id))
+        self._later.wait(_check_thread_id(thread_id))
+        self._threads.drop(thread_id)
         self._link.call("delete_thread", thread_id)
 
     async def aforget(self, thread_id: str) -> None:
         """Async :meth:`forget`."""
-        self._threads.drop(_check_thread_id(thread_id))
+        await self._later.await_thread(_check_thread_id(thread_id))
+        self._threads.drop(thread_id)
         await self._link.acall("delete_thread", thread_id)
 
     def close(self) -> None:
-        """Close the store if the guard opened it."""
+        """Finish the deferred checks, then close the store if the guard opened it."""
+        self._later.close()
         if self._owns_store:
             self.store.close()
 
     async def aclose(self) -> None:
         """Async :meth:`close`."""
+        await asyncio.to_thread(self._later.close)
         if self._owns_store:
             await self.store.aclose()
 

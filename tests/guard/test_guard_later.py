@@ -1,0 +1,177 @@
+"""observe_later(): the check runs on the guard's worker, in order, and every reader of the thread waits for it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from typing import Any
+
+import pytest
+from _guard_support import CLEAN, DRIFTED, mati
+from soulkeeper.drift import DriftReport
+from soulkeeper.guard import Decision, PersonaGuard, Policy
+
+
+def _guard(**options: Any) -> PersonaGuard:
+    return PersonaGuard(mati(), store="memory://", context_window=8192, **options)
+
+
+class SlowDetector:
+    """Wraps a guard's detector so each check takes ``delay`` seconds and records its thread and order."""
+
+    def __init__(self, guard: PersonaGuard, delay: float) -> None:
+        self.inner = guard.detector
+        self.delay = delay
+        self.texts: list[str] = []
+        self.threads: set[str] = set()
+
+    def check(self, text: str, **kwargs: Any) -> DriftReport:
+        time.sleep(self.delay)
+        self.texts.append(text)
+        self.threads.add(threading.current_thread().name)
+        return self.inner.check(text, **kwargs)
+
+    async def acheck(self, text: str, **kwargs: Any) -> DriftReport:
+        return self.check(text, **kwargs)
+
+
+def test_the_decision_equals_an_inline_observe() -> None:
+    """The deferred decision on a drifted reply is what observe() gives: same action, level and rules."""
+    with _guard() as inline, _guard() as later:
+        expected = [inline.observe("t", text) for text in (CLEAN, DRIFTED)]
+        got = [later.observe_later("t", text).result(timeout=10) for text in (CLEAN, DRIFTED)]
+    assert [(d.action, d.turn, d.level, d.report.rule_ids) for d in got] == [
+        (d.action, d.turn, d.level, d.report.rule_ids) for d in expected
+    ]
+    assert got[1].action in ("reinject", "restore")
+
+
+def test_prepare_waits_for_the_outstanding_check() -> None:
+    """A prepare() issued while the drifted reply is still being checked waits and carries the re-anchor."""
+    with _guard() as guard:
+        slow = SlowDetector(guard, delay=0.3)
+        guard._detector = slow  # type: ignore[assignment]
+        started = time.monotonic()
+        future = guard.observe_later("t", DRIFTED)
+        assert not future.done()  # the reply went back before the check
+        prepared = guard.prepare("t", [{"role": "user", "content": "next?"}])
+        assert time.monotonic() - started >= 0.25
+        assert future.done()
+        assert "<persona-reminder>" in prepared[0].content
+        assert guard.pinned("t") is None  # a re-anchor is pending: the fast path declines
+        assert slow.threads == {"soulkeeper-check-mati"}
+
+
+def test_checks_run_in_submission_order_and_threads_do_not_wait_for_each_other() -> None:
+    """Checks run one at a time in order; state() of one thread waits only for that thread's check."""
+    with _guard() as guard:
+        slow = SlowDetector(guard, delay=0.05)
+        guard._detector = slow  # type: ignore[assignment]
+        texts = [f"{CLEAN} Note {n}." for n in range(6)]
+        futures = [guard.observe_later("a" if n % 2 else "b", text) for n, text in enumerate(texts)]
+        state = guard.state("b")
+        assert state is not None
+        assert state.turn >= 1
+        assert guard.wait_for_checks(timeout=10)
+        assert all(f.done() for f in futures)
+        assert slow.texts == texts
+        assert guard.state("a").turn == 3
+        assert guard.state("b").turn == 3
+
+
+def test_then_runs_before_waiters_resume() -> None:
+    """The callback has run on the worker by the time a waiting prepare() returns."""
+    seen: list[tuple[Decision, str]] = []
+    with _guard() as guard:
+        guard._detector = SlowDetector(guard, delay=0.1)  # type: ignore[assignment]
+        guard.observe_later("t", CLEAN, then=lambda d: seen.append((d, threading.current_thread().name)))
+        guard.prepare("t", [])
+        assert len(seen) == 1
+        assert seen[0][1] == "soulkeeper-check-mati"
+
+
+def test_a_failing_check_is_logged_and_never_breaks_the_next_call(caplog: pytest.LogCaptureFixture) -> None:
+    """A detector that raises: the future holds the error, it is logged, and prepare() still works."""
+
+    class Broken:
+        def check(self, *args: Any, **kwargs: Any) -> DriftReport:
+            raise RuntimeError("detector exploded")
+
+    with _guard() as guard, caplog.at_level(logging.ERROR, logger="soulkeeper.guard"):
+        guard._detector = Broken()  # type: ignore[assignment]
+        future = guard.observe_later("t", CLEAN)
+        prepared = guard.prepare("t", [])
+        assert isinstance(future.exception(timeout=10), RuntimeError)
+        assert prepared[0].role == "system"
+    assert any("deferred drift check of thread t failed" in r.getMessage() for r in caplog.records)
+
+
+def test_a_raising_callback_is_logged_and_the_decision_kept(caplog: pytest.LogCaptureFixture) -> None:
+    """A callback that raises does not lose the check: the future still holds the decision."""
+
+    def boom(decision: Decision) -> None:
+        raise ValueError("metrics down")
+
+    with _guard() as guard, caplog.at_level(logging.ERROR, logger="soulkeeper.guard"):
+        decision = guard.observe_later("t", DRIFTED, then=boom).result(timeout=10)
+    assert decision.action in ("reinject", "restore")
+    assert any("callback for thread t raised" in r.getMessage() for r in caplog.records)
+
+
+def test_close_finishes_queued_checks_then_refuses_new_ones() -> None:
+    """close() lets every queued check finish (their state is written) and later submissions fail."""
+    guard = _guard()
+    guard._detector = SlowDetector(guard, delay=0.02)  # type: ignore[assignment]
+    futures = [guard.observe_later("t", f"{CLEAN} {n}") for n in range(5)]
+    store = guard.store
+    guard._owns_store = False  # keep the memory store readable after close
+    guard.close()
+    assert all(f.done() and f.exception() is None for f in futures)
+    assert store.get_state("t").turn == 5  # type: ignore[union-attr]
+    with pytest.raises(RuntimeError, match="closed"):
+        guard.observe_later("t", CLEAN)
+
+
+def test_a_retry_policy_refuses_deferred_checks() -> None:
+    """With allow_retry the verdict must be acted on now: observe_later() raises ValueError."""
+    with _guard(policy=Policy(allow_retry=True)) as guard, pytest.raises(ValueError, match="retries"):
+        guard.observe_later("t", CLEAN)
+
+
+def test_thread_ids_are_validated_before_anything_is_queued() -> None:
+    """An empty thread id fails at the call, not later on the worker."""
+    with _guard() as guard, pytest.raises(ValueError, match="thread_id"):
+        guard.observe_later("", CLEAN)
+
+
+def test_a_callback_may_read_its_own_thread_without_deadlock() -> None:
+    """state() called from the callback (on the worker) does not wait for the check it is part of."""
+    states: list[Any] = []
+    with _guard() as guard:
+        guard.observe_later("t", CLEAN, then=lambda d: states.append(guard.state("t"))).result(timeout=10)
+    assert states[0] is not None
+    assert states[0].turn == 1
+
+
+async def test_async_readers_await_the_check_without_blocking_the_loop() -> None:
+    """aprepare() awaits the outstanding check; the event loop keeps running meanwhile."""
+    with _guard() as guard:
+        guard._detector = SlowDetector(guard, delay=0.3)  # type: ignore[assignment]
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        guard.observe_later("t", DRIFTED)
+        prepared = await guard.aprepare("t", [])
+        ticker.cancel()
+        assert "<persona-reminder>" in prepared[0].content
+        assert ticks >= 10
+        assert (await guard.astate("t")).pending_reanchor  # type: ignore[union-attr]
+        await guard.aclose()
