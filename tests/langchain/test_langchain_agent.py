@@ -68,7 +68,8 @@ def test_sixty_turns_with_summarization_keep_the_persona_first_and_out_of_the_su
     assert not any(isinstance(m, SystemMessage) for m in state["messages"])
     assert all(persona not in text_of(m.content) for m in state["messages"])
     assert any("summary" in text_of(m.content).lower() for m in state["messages"])
-    assert state[STATE_KEY]["soulkeeper_mati"]["turn"] == 60
+    # Checked in the background: turn 60's record reaches the state with the thread's next call.
+    assert state[STATE_KEY]["soulkeeper_mati"]["turn"] == 59
 
 
 async def test_async_agent_pins_the_persona_through_summarization() -> None:

@@ -8,6 +8,7 @@ guard's checkpoint store did not survive (``memory://``).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -18,9 +19,15 @@ from soulkeeper.guard import MARK, Decision, PersonaGuard, text_of
 from soulkeeper.messages import TextCache
 from soulkeeper.stores import ThreadState
 
-from soulkeeper_langchain._convert import Converter, persona_system, system_message, to_langchain
+from soulkeeper_langchain._convert import (
+    Converter,
+    passes_through,
+    persona_system,
+    system_message,
+    to_langchain,
+)
 
-__all__ = ["Prepared", "StateBridge", "merge_records"]
+__all__ = ["Prepared", "StateBridge", "merge_records", "reply_digest"]
 
 Prepared = tuple[SystemMessage, list[BaseMessage]]
 _MAX_THREADS = 10_000
@@ -65,6 +72,10 @@ class StateBridge:
     ) -> Prepared:
         """One system message (persona, app text, state system content, reminder) and the conversation."""
         self.adopt(thread_id, record)
+        if _plain(app) and passes_through(messages):
+            pinned = self.guard.pinned(thread_id, system=text_of(app.content) if app is not None else None)
+            if pinned is not None:
+                return self._systems(pinned.content), list(messages)
         converted, origin, sources, system = self._split(messages, app)
         return self._finish(self.guard.prepare(thread_id, converted, system=system), origin, sources)
 
@@ -73,17 +84,23 @@ class StateBridge:
     ) -> Prepared:
         """Async :meth:`prepare`."""
         await self.aadopt(thread_id, record)
+        if _plain(app) and passes_through(messages):
+            pinned = await self.guard.apinned(
+                thread_id, system=text_of(app.content) if app is not None else None
+            )
+            if pinned is not None:
+                return self._systems(pinned.content), list(messages)
         converted, origin, sources, system = self._split(messages, app)
         return self._finish(await self.guard.aprepare(thread_id, converted, system=system), origin, sources)
 
     # ------------------------------------------------------------------ persistence through LangGraph state
 
-    def record(self, decision: Decision) -> dict[str, Any]:
-        """The JSON-ready record of a decision that goes into the private state key."""
+    def record(self, decision: Decision, reply: str | None = None) -> dict[str, Any]:
+        """The JSON-ready record of a decision (on ``reply``) that goes into the private state key."""
         state = self.guard.state(decision.thread_id) if decision.reminder is not None else None
-        return self._record(decision, state)
+        return self._record(decision, state, reply)
 
-    async def arecord(self, decision: Decision) -> dict[str, Any]:
+    async def arecord(self, decision: Decision, reply: str | None = None) -> dict[str, Any]:
         """Async :meth:`record`."""
         state = None
         if decision.reminder is not None:
@@ -91,9 +108,9 @@ class StateBridge:
                 state = await self.guard.store.aget_state(decision.thread_id)
             except Exception:  # a failing store: fall back to what the decision says
                 state = None
-        return self._record(decision, state)
+        return self._record(decision, state, reply)
 
-    def _record(self, decision: Decision, state: ThreadState | None) -> dict[str, Any]:
+    def _record(self, decision: Decision, state: ThreadState | None, reply: str | None) -> dict[str, Any]:
         self._remember(decision.thread_id, decision.turn)
         pending = decision.reminder is not None
         if state is not None and state.turn == decision.turn:
@@ -109,6 +126,7 @@ class StateBridge:
             "violated_rules": violated,
             "persona": self.guard.soul.name,
             "digest": self.guard.soul.digest,
+            "reply": reply_digest(reply) if reply is not None else None,
         }
 
     def adopt(self, thread_id: str, record: Any) -> None:
@@ -150,6 +168,16 @@ class StateBridge:
             self._known.move_to_end(thread_id)
             while len(self._known) > _MAX_THREADS:
                 self._known.popitem(last=False)
+
+
+def reply_digest(text: str) -> str:
+    """A short digest of a checked reply, kept in its record (tells whether a reply was checked)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _plain(app: SystemMessage | None) -> bool:
+    """An app system message the fast path can pass on as text (no content blocks to splice back)."""
+    return app is None or isinstance(app.content, str)
 
 
 def _holds(message: SystemMessage, text: str) -> bool:

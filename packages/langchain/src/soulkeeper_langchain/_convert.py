@@ -24,11 +24,14 @@ from langchain_core.messages import (
 )
 from soulkeeper.guard import MARK, Message, Role, ToolCall, text_of
 from soulkeeper.messages import MessageCache, from_guard, role_of, to_guard
+from soulkeeper.messages import passes_through as _passes
 
 __all__ = [
     "Converter",
     "from_langchain",
+    "last_exchange",
     "last_user_text",
+    "passes_through",
     "persona_system",
     "system_message",
     "thread_id_from_config",
@@ -81,6 +84,27 @@ def _convert(message: BaseMessage) -> Message:
         id=message.id,
         metadata={MARK: meta} if isinstance(meta, str) else {},
     )
+
+
+_PASSING_TYPES = frozenset({"ai", "tool"})
+
+
+def passes_through(messages: Sequence[BaseMessage]) -> bool:
+    """Whether the guard would hand every message on untouched (so only the system message is new).
+
+    Human, AI and tool messages without a soulkeeper mark, and no human message that is a bare reminder;
+    anything else (system and free-form ``ChatMessage`` roles included) takes the full conversion. Runs
+    on every model call: one type test and one dict lookup per message.
+    """
+    for message in messages:
+        kind = message.type
+        if MARK in message.additional_kwargs:
+            return False
+        if kind in _PASSING_TYPES:
+            continue
+        if kind != "human" or not _passes("user", text_of(message.content)):
+            return False
+    return True
 
 
 def _fingerprint(message: BaseMessage) -> tuple[object, ...]:
@@ -167,6 +191,17 @@ def last_user_text(messages: Sequence[BaseMessage]) -> str | None:
         if message.type == "human" and message.additional_kwargs.get(MARK) != "reminder":
             return text_of(message.content)
     return None
+
+
+def last_exchange(messages: Sequence[BaseMessage]) -> tuple[str | None, str | None]:
+    """The text of the latest AI reply that has text, and of the human message before it."""
+    for at in range(len(messages) - 1, -1, -1):
+        message = messages[at]
+        if message.type == "ai":
+            text = text_of(message.content)
+            if text.strip():
+                return text, last_user_text(messages[:at])
+    return None, None
 
 
 def thread_id_from_config(config: Mapping[str, Any] | None, default: str) -> str:

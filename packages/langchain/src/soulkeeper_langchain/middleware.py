@@ -9,12 +9,16 @@
     )
 
 The persona lives only in the model request, never in the agent state, so summarisation, context editing
-and trimming cannot touch it. After each reply the guard checks it; the decision is stored in a private
-state key, so a LangGraph checkpointer carries a pending re-anchor across restarts.
+and trimming cannot touch it. Each reply is checked by the guard: by default on the guard's worker thread
+after the reply is returned (the thread's next model call waits for the check, so a re-anchor is never
+missed). Decisions are stored in a private state key, so a LangGraph checkpointer carries a pending
+re-anchor across restarts.
 """
 
 from __future__ import annotations
 
+import inspect
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, Literal, NotRequired, cast
@@ -26,6 +30,7 @@ from langchain.agents.middleware import (
     ModelRequest,
     ModelResponse,
 )
+from langchain.agents.middleware.types import ModelRequest as _ModelRequest
 from langchain.agents.middleware.types import PrivateStateAttr
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage
@@ -33,8 +38,8 @@ from langgraph.config import get_config
 from langgraph.types import Command
 from soulkeeper.guard import Decision, SoulOrGuard, as_guard, text_of
 
-from soulkeeper_langchain._bridge import StateBridge, merge_records
-from soulkeeper_langchain._convert import last_user_text, thread_id_from_config
+from soulkeeper_langchain._bridge import StateBridge, merge_records, reply_digest
+from soulkeeper_langchain._convert import last_exchange, last_user_text, thread_id_from_config
 from soulkeeper_langchain._probe import EXPECTED, Expectation, Instrumenter, SystemProbe
 
 __all__ = ["STATE_KEY", "PersonaMiddleware", "PersonaState"]
@@ -46,6 +51,8 @@ STATE_KEY = "soulkeeper"
 
 StreamMode = Literal["live", "buffer"]
 OnReplaced = Literal["warn", "raise", "ignore"]
+CheckMode = Literal["auto", "background", "inline"]
+_MAX_RECORDS = 10_000
 
 
 class PersonaState(AgentState[Any]):
@@ -61,6 +68,22 @@ def current_thread_id(default: str) -> str:
     except RuntimeError:  # called outside a runnable context
         return default
     return thread_id_from_config(config, default)
+
+
+def override(request: ModelRequest[Any], **changes: Any) -> ModelRequest[Any]:
+    """``request.override(**changes)``, without its cost on every model call.
+
+    ``ModelRequest.override`` runs ``dataclasses.replace``, whose ``__init__`` sets each field through a
+    ``__setattr__`` that raises and silences a deprecation warning per field (≈ 25 µs per call). The
+    result here has the same fields, built directly; a subclass of ``ModelRequest`` gets the real call.
+    """
+    if type(request) is not _ModelRequest:
+        return request.override(**changes)
+    new = object.__new__(_ModelRequest)
+    fields = new.__dict__
+    fields.update(request.__dict__)
+    fields.update(changes)
+    return new
 
 
 def reply_of(response: ModelResponse) -> AIMessage | None:
@@ -92,8 +115,20 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
     :param stream: ``"live"`` streams replies as usual (a drifted reply is re-anchored on the next call);
         ``"buffer"`` hides the model's tokens from ``stream_mode="messages"`` until the reply was checked,
         so a retried drift never reaches the user (the checked reply is emitted whole).
+    :param check: when each reply is checked. ``"background"``: the reply goes back at once and the
+        guard's worker thread checks it (:meth:`soulkeeper.PersonaGuard.observe_later`); the thread's next
+        model call waits for that check, so its verdict is acted on exactly as an inline check's would
+        be, and the decision reaches the private state key with that next call. A thread's first call in a
+        process checks the latest reply when the state shows it unchecked (a restart right after a reply). ``"inline"``: checked
+        before the reply goes back, the decision stored in the same step. ``"auto"`` (default) is
+        ``"background"`` unless ``stream="buffer"`` or the guard's policy allows retries (both need the
+        verdict before the reply is released).
     :param on_replaced: what to do when a middleware listed later replaced the pinned system message:
         ``"warn"`` (log a warning), ``"raise"`` (:class:`PersonaReplacedError`) or ``"ignore"``.
+    :param probe_every: how often that is checked: the first 8 model calls, then one call in
+        ``probe_every`` (``1``: every call). The check is a callback on the model, which makes LangChain
+        start a callback run per call; the middleware order it guards against does not change between
+        calls.
     :param tokenizer: count tokens with this (a chat model's ``get_num_tokens`` when given a chat model);
         only when building the guard from a soul.
     :param on_decision: called with every :class:`soulkeeper.Decision` (metrics, events).
@@ -108,7 +143,9 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         name: str | None = None,
         thread_id: str = "default",
         stream: StreamMode = "live",
+        check: CheckMode = "auto",
         on_replaced: OnReplaced = "warn",
+        probe_every: int = 16,
         tokenizer: Any = None,
         on_decision: Callable[[Decision], None] | None = None,
         **guard_options: Any,
@@ -119,6 +156,14 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         if on_replaced not in ("warn", "raise", "ignore"):
             raise ValueError(
                 f'PersonaMiddleware: on_replaced must be "warn", "raise" or "ignore", got {on_replaced!r}'
+            )
+        if check not in ("auto", "background", "inline"):
+            raise ValueError(
+                f'PersonaMiddleware: check must be "auto", "background" or "inline", got {check!r}'
+            )
+        if not isinstance(probe_every, int) or probe_every < 1:
+            raise ValueError(
+                f"PersonaMiddleware: probe_every must be a positive integer, got {probe_every!r}"
             )
         if tokenizer is not None:
             guard_options["tokenizer"] = (
@@ -132,6 +177,21 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         self.on_decision = on_decision
         self.replaced_calls = 0
         """How many model calls received something other than the pinned persona."""
+        needs_verdict = stream == "buffer" or self.guard.policy.allow_retry
+        if check == "background" and needs_verdict:
+            raise ValueError(
+                'PersonaMiddleware: check="background" cannot serve stream="buffer" or a policy that allows '
+                'retries (both act on the verdict before the reply is released); use check="inline"'
+            )
+        self.check: Literal["background", "inline"] = (
+            "inline" if check == "inline" or needs_verdict else "background"
+        )
+        self.probe_every = probe_every
+        self._calls = itertools.count()
+        self._records: dict[str, dict[str, Any]] = {}
+        """Records of checks done in the background, written to the state with the thread's next call."""
+        self._seen: dict[str, None] = {}
+        """Threads served in this process (their first call checks a reply left unchecked by a restart)."""
         self._bridge = StateBridge(self.guard)
         self._probe = None if on_replaced == "ignore" else SystemProbe(raise_error=on_replaced == "raise")
         self._instrument = Instrumenter(self._probe, buffer=stream == "buffer")
@@ -155,20 +215,25 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         self,
         request: ModelRequest[Any],
         handler: Callable[[ModelRequest[Any]], ModelResponse[Any]],
-    ) -> ExtendedModelResponse[Any]:
+    ) -> ModelResponse[Any] | ExtendedModelResponse[Any]:
         """Pin the persona, call the model, check the reply (retrying when the policy allows)."""
         thread_id = self._thread_id()
         record = self._record_of(request)
+        if self.check == "background":
+            if thread_id not in self._seen:
+                self._catch_up(thread_id, request, record)
+            system, messages = self._bridge.prepare(
+                thread_id, request.messages, request.system_message, record
+            )
+            response = self._call(handler, request, system, messages)
+            self._check_later(thread_id, request, response)
+            return self._extended(response, self._records.pop(thread_id, None))
         attempt = 0
         while True:
             system, messages = self._bridge.prepare(
                 thread_id, request.messages, request.system_message, record
             )
-            expected, token = self._expect(system)
-            try:
-                response = handler(self._request(request, system, messages))
-            finally:
-                self._settle(expected, token)
+            response = self._call(handler, request, system, messages)
             text = reply_text(reply_of(response))
             if not text.strip():  # a bare tool call says nothing about the persona
                 return ExtendedModelResponse(model_response=response)
@@ -177,17 +242,30 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             self._emit(decision)
             if decision.action != "retry":
-                return self._extended(response, self._bridge.record(decision))
+                return self._extended(response, self._bridge.record(decision, text))
             attempt, record = attempt + 1, None
 
     async def awrap_model_call(
         self,
         request: ModelRequest[Any],
         handler: Callable[[ModelRequest[Any]], Awaitable[ModelResponse[Any]]],
-    ) -> ExtendedModelResponse[Any]:
+    ) -> ModelResponse[Any] | ExtendedModelResponse[Any]:
         """Async :meth:`wrap_model_call`."""
         thread_id = self._thread_id()
         record = self._record_of(request)
+        if self.check == "background":
+            if thread_id not in self._seen:
+                await self._acatch_up(thread_id, request, record)
+            system, messages = await self._bridge.aprepare(
+                thread_id, request.messages, request.system_message, record
+            )
+            expected, token = self._expect(system)
+            try:
+                response = await handler(self._request(request, system, messages, expected))
+            finally:
+                self._settle(expected, token)
+            self._check_later(thread_id, request, response)
+            return self._extended(response, self._records.pop(thread_id, None))
         attempt = 0
         while True:
             system, messages = await self._bridge.aprepare(
@@ -195,7 +273,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             expected, token = self._expect(system)
             try:
-                response = await handler(self._request(request, system, messages))
+                response = await handler(self._request(request, system, messages, expected))
             finally:
                 self._settle(expected, token)
             text = reply_text(reply_of(response))
@@ -206,7 +284,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             self._emit(decision)
             if decision.action != "retry":
-                return self._extended(response, await self._bridge.arecord(decision))
+                return self._extended(response, await self._bridge.arecord(decision, text))
             attempt, record = attempt + 1, None
 
     # ------------------------------------------------------------------ machinery
@@ -219,20 +297,94 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         records = state.get(STATE_KEY) if isinstance(state, Mapping) else None
         return records.get(self._name) if isinstance(records, Mapping) else None
 
+    def _call(
+        self,
+        handler: Callable[[ModelRequest[Any]], ModelResponse[Any]],
+        request: ModelRequest[Any],
+        system: Any,
+        messages: list[BaseMessage],
+    ) -> ModelResponse[Any]:
+        expected, token = self._expect(system)
+        try:
+            return handler(self._request(request, system, messages, expected))
+        finally:
+            self._settle(expected, token)
+
+    def _check_later(self, thread_id: str, request: ModelRequest[Any], response: ModelResponse[Any]) -> None:
+        text = reply_text(reply_of(response))
+        if text.strip():  # a bare tool call says nothing about the persona
+            user_text = last_user_text(request.messages)
+            self.guard.observe_later(
+                thread_id, text, user_text=user_text, then=lambda decision: self._checked(decision, text)
+            )
+
+    def _checked(self, decision: Decision, reply: str) -> None:
+        """A background check is done (on the guard's worker): report it, keep its record for the state."""
+        self._emit(decision)
+        self._keep(decision.thread_id, self._bridge.record(decision, reply))
+
+    def _keep(self, thread_id: str, record: dict[str, Any]) -> None:
+        records = self._records
+        records.pop(thread_id, None)
+        records[thread_id] = record
+        while len(records) > _MAX_RECORDS:  # threads that never came back
+            records.pop(next(iter(records)), None)
+
+    def _unchecked(
+        self, thread_id: str, request: ModelRequest[Any], record: Any
+    ) -> tuple[str, str | None] | None:
+        """On a thread's first call in this process: its latest reply, if the state shows no check of it.
+
+        A background check's record reaches the state with the thread's next call, so a process that
+        stopped right after a reply leaves that reply unchecked (with ``memory://``, its verdict is gone).
+        """
+        seen = self._seen
+        seen[thread_id] = None
+        while len(seen) > _MAX_RECORDS:
+            seen.pop(next(iter(seen)), None)
+        reply, user_text = last_exchange(request.messages)
+        if reply is None:
+            return None
+        if isinstance(record, Mapping) and record.get("reply") == reply_digest(reply):
+            return None
+        return reply, user_text
+
+    def _catch_up(self, thread_id: str, request: ModelRequest[Any], record: Any) -> None:
+        unchecked = self._unchecked(thread_id, request, record)
+        if unchecked is not None:
+            self._bridge.adopt(thread_id, record)
+            decision = self.guard.observe(thread_id, unchecked[0], user_text=unchecked[1])
+            self._emit(decision)
+            self._keep(thread_id, self._bridge.record(decision, unchecked[0]))
+
+    async def _acatch_up(self, thread_id: str, request: ModelRequest[Any], record: Any) -> None:
+        unchecked = self._unchecked(thread_id, request, record)
+        if unchecked is not None:
+            await self._bridge.aadopt(thread_id, record)
+            decision = await self.guard.aobserve(thread_id, unchecked[0], user_text=unchecked[1])
+            self._emit(decision)
+            self._keep(thread_id, await self._bridge.arecord(decision, unchecked[0]))
+
     def _expect(self, system: Any) -> tuple[Expectation | None, Any]:
         if self._probe is None:
+            return None, None
+        n = next(self._calls)
+        if n >= 8 and n % self.probe_every:
             return None, None
         expected = Expectation(text_of(system.content), self._name)
         return expected, EXPECTED.set({**(EXPECTED.get() or {}), id(self._probe): expected})
 
     def _request(
-        self, request: ModelRequest[Any], system: Any, messages: list[BaseMessage]
+        self,
+        request: ModelRequest[Any],
+        system: Any,
+        messages: list[BaseMessage],
+        expected: Expectation | None,
     ) -> ModelRequest[Any]:
-        return request.override(
-            system_message=system,
-            messages=cast("list[AnyMessage]", messages),
-            model=self._instrument(request.model),
-        )
+        changes: dict[str, Any] = {"system_message": system, "messages": cast("list[AnyMessage]", messages)}
+        if expected is not None or self.stream == "buffer":
+            changes["model"] = self._instrument(request.model)
+        return override(request, **changes)
 
     def _settle(self, expected: Expectation | None, token: Any) -> None:
         if token is not None:
@@ -251,7 +403,18 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             except Exception:  # a metrics hook must never break the agent
                 logger.exception("%s: on_decision raised", self._name)
 
-    def _extended(self, response: ModelResponse[Any], record: dict[str, Any]) -> ExtendedModelResponse[Any]:
+    def _extended(
+        self, response: ModelResponse[Any], record: dict[str, Any] | None
+    ) -> ExtendedModelResponse[Any] | ModelResponse[Any]:
+        if record is None:
+            return response  # create_agent takes either
         return ExtendedModelResponse(
             model_response=response, command=Command(update={STATE_KEY: {self._name: record}})
         )
+
+
+# LangChain wraps every ``wrap_model_call`` in a LangSmith ``traceable`` that calls ``inspect.signature`` on
+# the hook on every model call; a precomputed signature makes that a lookup.
+for _hook in ("wrap_model_call", "awrap_model_call"):
+    _function: Any = getattr(PersonaMiddleware, _hook)
+    _function.__signature__ = inspect.signature(_function)
