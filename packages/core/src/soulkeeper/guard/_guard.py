@@ -253,7 +253,8 @@ class PersonaGuard(Closeable):
                 self._pins[key] = message
                 while len(self._pins) > _MAX_PINS:
                     self._pins.pop(next(iter(self._pins)))
-        self._report_degraded(thread_id, local, result)
+        if result.degraded:
+            self._report_degraded(thread_id, local, result)
         local.anchor = None
         return message
 
@@ -337,7 +338,7 @@ class PersonaGuard(Closeable):
         response: Any,
         *,
         user_text: str | None = None,
-        then: Callable[[Decision], None] | None = None,
+        then: Callable[[Decision], object] | None = None,
     ) -> Future[Decision]:
         """:meth:`observe` on the guard's worker thread, so the reply goes back without waiting for the check.
 
@@ -367,12 +368,13 @@ class PersonaGuard(Closeable):
 
         return self._later.submit(thread_id, check)
 
-    def wait_for_checks(self, timeout: float | None = None) -> bool:
-        """Wait until every :meth:`observe_later` check submitted so far is done.
+    def wait_for_checks(self, timeout: float | None = None, *, thread_id: str | None = None) -> bool:
+        """Wait until every :meth:`observe_later` check submitted so far (of ``thread_id`` only, when
+        given) is done.
 
         :returns: ``False`` when ``timeout`` seconds passed first.
         """
-        return self._later.flush(timeout)
+        return self._later.flush(timeout, thread_id=thread_id)
 
     def _observe_flow(
         self, thread_id: str, response: Any, user_text: str | None, attempt: int

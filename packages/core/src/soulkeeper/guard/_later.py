@@ -105,12 +105,16 @@ class Later:
         if not wrapped.cancelled():
             wrapped.exception()  # retrieved (and already logged), so asyncio does not report it again
 
-    def flush(self, timeout: float | None = None) -> bool:
-        """Wait for every check submitted so far; ``False`` if ``timeout`` seconds passed first."""
+    def flush(self, timeout: float | None = None, *, thread_id: str | None = None) -> bool:
+        """Wait for every check submitted so far (of ``thread_id`` only, when given); ``False`` if
+        ``timeout`` seconds passed first."""
         if threading.get_ident() == self._worker:
             return True
         with self._lock:
-            futures = list(self._pending.values())
+            if thread_id is None:
+                futures = list(self._pending.values())
+            else:
+                futures = [f for f in (self._pending.get(thread_id),) if f is not None]
         _, not_done = wait_futures(futures, timeout=timeout)
         return not not_done
 
