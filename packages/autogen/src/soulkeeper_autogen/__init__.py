@@ -15,11 +15,12 @@
 See ``docs/autogen.md``.
 """
 
-from soulkeeper_autogen._client import PersonaModelClient, PersonaModelClientConfig, StreamMode
+from soulkeeper_autogen._client import CheckMode, PersonaModelClient, PersonaModelClientConfig, StreamMode
 from soulkeeper_autogen._config import GuardConfig, PersonaStateError
 from soulkeeper_autogen._context import PersonaChatCompletionContext, PersonaChatCompletionContextConfig
 
 __all__ = [
+    "CheckMode",
     "GuardConfig",
     "PersonaChatCompletionContext",
     "PersonaChatCompletionContextConfig",

@@ -1,10 +1,12 @@
 """``PersonaModelClient``: a ``ChatCompletionClient`` wrapper that checks every reply for persona drift.
 
-Every ``create``/``create_stream`` result goes to :meth:`soulkeeper.PersonaGuard.observe`. The decision
-is recorded (``last_decision``, ``on_decision``); a re-anchor lands in the guard's thread state, which
-the next ``prepare`` (the persona context, or this client) carries out; a ``retry`` decision (only with
-``Policy(allow_retry=True)``) calls the model again right away with the re-anchored input, and the agent
-only ever sees the accepted reply.
+Every ``create``/``create_stream`` result is checked by the guard: by default on the guard's worker
+thread after the result is returned (:meth:`soulkeeper.PersonaGuard.observe_later`), so the agent never
+waits for the detectors; the thread's next ``prepare`` waits for the check. The decision is recorded
+(``last_decision``, ``on_decision``); a re-anchor lands in the guard's thread state, which the next
+``prepare`` (the persona context, or this client) carries out; a ``retry`` decision (only with
+``Policy(allow_retry=True)``, which checks inline) calls the model again right away with the re-anchored
+input, and the agent only ever sees the accepted reply.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ __all__ = ["PersonaModelClient", "PersonaModelClientConfig", "StreamMode"]
 logger = logging.getLogger("soulkeeper.autogen")
 
 StreamMode = Literal["live", "buffer"]
+CheckMode = Literal["auto", "background", "inline"]
 ToolChoice = Tool | Literal["auto", "required", "none"]
 
 
@@ -52,6 +55,7 @@ class PersonaModelClientConfig(BaseModel):
     thread_id: str
     stream: StreamMode = "live"
     pin: bool = True
+    check: CheckMode = "auto"
 
 
 class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfig]):
@@ -66,6 +70,11 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
     :param stream: ``"live"`` passes ``create_stream`` chunks through as they come and checks the reply
         at the end (a retried reply replaces the final result, but the drifted chunks were already
         shown); ``"buffer"`` holds the chunks until the reply is checked and streams only the accepted one.
+    :param check: ``"background"``: the result goes back at once and the guard's worker checks it (the
+        thread's next ``prepare`` waits for the check, so its verdict is acted on exactly as an inline
+        check's; :attr:`last_decision` waits for it too); ``"inline"``: checked before the result is
+        returned. ``"auto"`` (default) is ``"background"`` unless ``stream="buffer"`` or the guard's
+        policy allows retries (both act on the verdict before the reply is released).
     :param pin: also run every input through the guard (one system message, persona first), so calls
         that bypass the persona context (another context, the reflection step) are pinned too. The
         guard's own output passes through unchanged.
@@ -87,11 +96,14 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
         thread_id: str | None = None,
         stream: StreamMode = "live",
         pin: bool = True,
+        check: CheckMode = "auto",
         on_decision: Callable[[Decision], None] | None = None,
         **guard_options: Any,
     ) -> None:
         if stream not in ("live", "buffer"):
             raise ValueError(f'stream must be "live" or "buffer", got {stream!r}')
+        if check not in ("auto", "background", "inline"):
+            raise ValueError(f'check must be "auto", "background" or "inline", got {check!r}')
         if isinstance(soul_or_guard, PersonaChatCompletionContext):
             if guard_options:
                 raise TypeError("guard options apply only when building a guard, not to a persona context")
@@ -113,7 +125,21 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
         self.stream = stream
         self.pin = pin
         self.on_decision = on_decision
-        self.last_decision: Decision | None = None
+        needs_verdict = stream == "buffer" or self.guard.policy.allow_retry
+        if check == "background" and needs_verdict:
+            raise ValueError(
+                'check="background" cannot serve stream="buffer" or a policy that allows retries (both act '
+                'on the verdict before the reply is released); use check="inline"'
+            )
+        self.check: CheckMode = "inline" if check == "inline" or needs_verdict else "background"
+        self._check_option: CheckMode = check
+        self._last: Decision | None = None
+
+    @property
+    def last_decision(self) -> Decision | None:
+        """The decision about the latest checked reply (waits for a background check still running)."""
+        self.guard.wait_for_checks(thread_id=self.thread_id)
+        return self._last
 
     # ------------------------------------------------------------------ the guard around each call
 
@@ -131,15 +157,21 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
     ) -> Decision | None:
         if not isinstance(result.content, str) or json_output:  # function calls, JSON: not persona prose
             return None
+        if self.check == "background":
+            self.guard.observe_later(self.thread_id, result.content, user_text=user_text, then=self._decided)
+            return None
         decision = await self.guard.aobserve(
             self.thread_id, result.content, user_text=user_text, attempt=attempt
         )
-        self.last_decision = decision
+        self._decided(decision)
+        return decision
+
+    def _decided(self, decision: Decision) -> None:
+        self._last = decision
         if decision.action != "ok":
             logger.info("%s turn %d: %s (%s)", self.thread_id, decision.turn, decision.action, decision.level)
         if self.on_decision is not None:
             self.on_decision(decision)
-        return decision
 
     @staticmethod
     def _again(decision: Decision | None) -> bool:
@@ -262,6 +294,7 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
             thread_id=self.thread_id,
             stream=self.stream,
             pin=self.pin,
+            check=self._check_option,
         )
 
     @classmethod
@@ -272,6 +305,7 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
             thread_id=config.thread_id,
             stream=config.stream,
             pin=config.pin,
+            check=config.check,
         )
         client._owns_guard, client._store_url = True, config.guard.store
         return client
