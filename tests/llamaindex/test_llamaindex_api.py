@@ -41,6 +41,7 @@ class OneNode(BaseRetriever):
 def test_public_names() -> None:
     """The package exports exactly its documented names."""
     assert soulkeeper_llamaindex.__all__ == [
+        "CheckMode",
         "PersonaFunctionAgent",
         "PersonaLLM",
         "PersonaMemory",

@@ -11,6 +11,7 @@ from soulkeeper.guard import Decision, SoulOrGuard
 
 from soulkeeper_llamaindex._convert import session_of
 from soulkeeper_llamaindex._llm import PersonaLLM, StreamMode
+from soulkeeper_llamaindex._pin import CheckMode
 
 __all__ = ["guard_chat_engine"]
 
@@ -23,6 +24,7 @@ def guard_chat_engine(
     *,
     thread_id: str | None = None,
     stream_mode: StreamMode = "stream",
+    check: CheckMode = "auto",
     on_decision: Callable[[Decision], Any] | None = None,
     **guard_options: Any,
 ) -> _Engine:
@@ -51,6 +53,7 @@ def guard_chat_engine(
         soul_or_guard,
         thread_id=thread_id or session_of(getattr(engine, "_memory", None)) or "default",
         stream_mode=stream_mode,
+        check=check,
         on_decision=on_decision,
         **guard_options,
     )

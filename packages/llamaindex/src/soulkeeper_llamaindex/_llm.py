@@ -28,7 +28,7 @@ from llama_index.core.llms.llm import LLM
 from soulkeeper.guard import Decision, SoulOrGuard, as_guard
 
 from soulkeeper_llamaindex._convert import last_user_text
-from soulkeeper_llamaindex._pin import Pinned, StreamMode, apin, pin
+from soulkeeper_llamaindex._pin import CheckMode, Pinned, StreamMode, apin, pin
 
 __all__ = ["PersonaLLM", "StreamMode"]
 
@@ -42,7 +42,13 @@ class PersonaLLM(Pinned, LLM):
     :param stream_mode: ``"stream"`` (default: tokens go to the caller as they come, the full reply is
         observed at the end and a drift re-anchors the next call) or ``"buffered"`` (the reply is
         collected and checked before the first token is yielded, and retried when the policy allows).
-    :param on_decision: called with every :class:`~soulkeeper.Decision`.
+    :param check: ``"background"``: the reply goes back at once and the guard's worker checks it (the
+        thread's next call waits for the check, so its verdict is acted on exactly as an inline check's;
+        :attr:`last_decision` waits for it too); ``"inline"``: checked before the reply is returned.
+        ``"auto"`` (default) is ``"background"`` unless ``stream_mode="buffered"`` or the guard's policy
+        allows retries.
+    :param on_decision: called with every :class:`~soulkeeper.Decision` (on the guard's worker thread
+        when checking in the background).
 
     Chat calls are pinned; completion calls (``complete``, e.g. the question rewriting of
     ``CondensePlusContextChatEngine``) pass through unchanged. ``metadata.is_chat_model`` is reported as
@@ -59,6 +65,7 @@ class PersonaLLM(Pinned, LLM):
         *,
         thread_id: str = "default",
         stream_mode: StreamMode = "stream",
+        check: CheckMode = "auto",
         on_decision: Callable[[Decision], Any] | None = None,
         **guard_options: Any,
     ) -> None:
@@ -69,6 +76,7 @@ class PersonaLLM(Pinned, LLM):
         )
         self._guard = as_guard(soul_or_guard, **guard_options)
         self._on_decision = on_decision
+        self._set_check(check, buffered=stream_mode == "buffered")
 
     @classmethod
     def class_name(cls) -> str:
@@ -82,15 +90,24 @@ class PersonaLLM(Pinned, LLM):
 
     # ------------------------------------------------------------------ decisions
 
-    def _observe(self, reply: ChatResponse | None, user: str | None, attempt: int) -> Decision:
-        text = reply.message.content if reply is not None else ""
-        decision = self._guard.observe(self.thread_id, text or "", user_text=user, attempt=attempt)
-        return self._decided(decision)
+    def _observe(self, reply: ChatResponse | None, user: str | None, attempt: int) -> str:
+        """Check the reply (now, or on the guard's worker); the action to take now (``retry`` or not)."""
+        text = (reply.message.content if reply is not None else "") or ""
+        if self._background:
+            self._guard.observe_later(self.thread_id, text, user_text=user, then=self._decided)
+            return "ok"
+        return self._decided(
+            self._guard.observe(self.thread_id, text, user_text=user, attempt=attempt)
+        ).action
 
-    async def _aobserve(self, reply: ChatResponse | None, user: str | None, attempt: int) -> Decision:
-        text = reply.message.content if reply is not None else ""
-        decision = await self._guard.aobserve(self.thread_id, text or "", user_text=user, attempt=attempt)
-        return self._decided(decision)
+    async def _aobserve(self, reply: ChatResponse | None, user: str | None, attempt: int) -> str:
+        """Async :meth:`_observe`."""
+        text = (reply.message.content if reply is not None else "") or ""
+        if self._background:
+            self._guard.observe_later(self.thread_id, text, user_text=user, then=self._decided)
+            return "ok"
+        decision = await self._guard.aobserve(self.thread_id, text, user_text=user, attempt=attempt)
+        return self._decided(decision).action
 
     # ------------------------------------------------------------------ chat
 
@@ -100,7 +117,7 @@ class PersonaLLM(Pinned, LLM):
         attempt = 0
         while True:
             reply = self.llm.chat(self._pin(messages), **kwargs)
-            if self._observe(reply, user, attempt).action != "retry":
+            if self._observe(reply, user, attempt) != "retry":
                 return reply
             attempt += 1
 
@@ -110,7 +127,7 @@ class PersonaLLM(Pinned, LLM):
         attempt = 0
         while True:
             reply = await self.llm.achat(await self._apin(messages), **kwargs)
-            if (await self._aobserve(reply, user, attempt)).action != "retry":
+            if await self._aobserve(reply, user, attempt) != "retry":
                 return reply
             attempt += 1
 
@@ -131,7 +148,7 @@ class PersonaLLM(Pinned, LLM):
         attempt = 0
         while True:
             chunks = list(self.llm.stream_chat(self._pin(messages), **kwargs))
-            if self._observe(chunks[-1] if chunks else None, user, attempt).action != "retry":
+            if self._observe(chunks[-1] if chunks else None, user, attempt) != "retry":
                 break
             attempt += 1
         yield from chunks
@@ -157,7 +174,7 @@ class PersonaLLM(Pinned, LLM):
         attempt = 0
         while True:
             chunks = [c async for c in await self.llm.astream_chat(await self._apin(messages), **kwargs)]
-            if (await self._aobserve(chunks[-1] if chunks else None, user, attempt)).action != "retry":
+            if await self._aobserve(chunks[-1] if chunks else None, user, attempt) != "retry":
                 break
             attempt += 1
         for chunk in chunks:

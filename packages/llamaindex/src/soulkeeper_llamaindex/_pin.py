@@ -11,9 +11,10 @@ from soulkeeper.guard import Decision, PersonaGuard
 
 from soulkeeper_llamaindex._convert import from_guard, to_guard
 
-__all__ = ["Pinned", "StreamMode", "apin", "pin"]
+__all__ = ["CheckMode", "Pinned", "StreamMode", "apin", "pin"]
 
 StreamMode = Literal["stream", "buffered"]
+CheckMode = Literal["auto", "background", "inline"]
 
 
 class Pinned(BaseModel):
@@ -26,6 +27,7 @@ class Pinned(BaseModel):
     _guard: PersonaGuard = PrivateAttr()
     _on_decision: Callable[[Decision], Any] | None = PrivateAttr(default=None)
     _last: Decision | None = PrivateAttr(default=None)
+    _background: bool = PrivateAttr(default=False)
 
     @property
     def guard(self) -> PersonaGuard:
@@ -34,8 +36,28 @@ class Pinned(BaseModel):
 
     @property
     def last_decision(self) -> Decision | None:
-        """The decision about the latest observed reply or step (``None`` before the first one)."""
+        """The decision about the latest observed reply or step (``None`` before the first one); waits
+        for a check still running in the background."""
+        if self._background:
+            self._guard.wait_for_checks(thread_id=getattr(self, "thread_id", None))
         return self._last
+
+    def _set_check(self, check: str, *, buffered: bool) -> None:
+        """Resolve ``check`` (``auto``: background unless the verdict is needed before the reply)."""
+        if check not in ("auto", "background", "inline"):
+            raise ValueError(f'check must be "auto", "background" or "inline", got {check!r}')
+        needs_verdict = buffered or self._guard.policy.allow_retry
+        if check == "background" and needs_verdict:
+            raise ValueError(
+                'check="background" cannot serve stream_mode="buffered" or a policy that allows retries '
+                '(both act on the verdict before the reply is released); use check="inline"'
+            )
+        self._background = check != "inline" and not needs_verdict
+
+    @property
+    def check(self) -> str:
+        """``"background"`` or ``"inline"``: when replies are checked."""
+        return "background" if self._background else "inline"
 
     def _decided(self, decision: Decision) -> Decision:
         """Record ``decision`` and hand it to ``on_decision``."""
