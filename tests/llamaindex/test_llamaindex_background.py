@@ -35,14 +35,14 @@ def _slow(guard: PersonaGuard, delay: float) -> None:
 # (see test_llamaindex_agents.py).
 @pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince20")
 @pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince211")
-def test_auto_is_background_unless_the_verdict_is_needed_first() -> None:
-    """auto picks background for streamed replies; inline for buffered ones or a retry policy; agents
-    check inline (their step retry needs the verdict)."""
+def test_inline_by_default_and_auto_is_background_unless_the_verdict_is_needed_first() -> None:
+    """The default is inline; auto picks background for streamed replies and inline for buffered ones or
+    a retry policy; agents check inline (their step retry needs the verdict)."""
     llm = ScriptedLLM()
-    assert PersonaLLM(llm, _guard()).check == "background"
-    assert PersonaLLM(llm, _guard(), stream_mode="buffered").check == "inline"
-    assert PersonaLLM(llm, _guard(allow_retry=True)).check == "inline"
-    assert PersonaLLM(llm, _guard(), check="inline").check == "inline"
+    assert PersonaLLM(llm, _guard()).check == "inline"
+    assert PersonaLLM(llm, _guard(), check="auto").check == "background"
+    assert PersonaLLM(llm, _guard(), check="auto", stream_mode="buffered").check == "inline"
+    assert PersonaLLM(llm, _guard(allow_retry=True), check="auto").check == "inline"
     assert PersonaFunctionAgent(_guard(), thread_id="a", llm=llm).check == "inline"
     with pytest.raises(ValueError, match="cannot serve"):
         PersonaLLM(llm, _guard(), check="background", stream_mode="buffered")
@@ -60,7 +60,7 @@ def test_the_reply_returns_before_the_check_and_the_next_call_waits() -> None:
     def record(decision: Decision) -> None:
         threads.append(threading.current_thread().name)
 
-    wrapped = PersonaLLM(llm, guard, thread_id="t", on_decision=record)
+    wrapped = PersonaLLM(llm, guard, thread_id="t", on_decision=record, check="background")
     started = time.monotonic()
     wrapped.chat([ChatMessage(role="user", content="Question 0?")])
     assert time.monotonic() - started < 0.35
