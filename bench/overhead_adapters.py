@@ -1,6 +1,7 @@
 """What soulkeeper adds to one agent turn, per framework adapter, with a zero-latency fake model.
 
     uv run python bench/overhead_adapters.py [--rounds 600] [--breakdown 200] [--instances 3]
+        [--only langchain] [--model-latency MS]
 
 For each adapter one agent turn is timed bare and with soulkeeper (``memory://`` store and an SQLite
 file), side by side in the same run: every round runs one turn of each variant, in rotating order, and the
@@ -105,7 +106,8 @@ def langchain_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable
     from soulkeeper_langchain.middleware import STATE_KEY, PersonaState, override
 
     class FixedModel(BaseChatModel):
-        """Answers instantly with the next in-persona reply."""
+        """Answers with the next in-persona reply, instantly or after ``MODEL_LATENCY`` seconds (a sleep,
+        which releases the GIL as waiting on a network reply does)."""
 
         n: int = 0
 
@@ -117,6 +119,8 @@ def langchain_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable
             self, messages: list[BaseMessage], stop: Any = None, **kwargs: Any
         ) -> ChatResult:
             self.n += 1
+            if MODEL_LATENCY:
+                time.sleep(MODEL_LATENCY)
             return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply(self.n)))])
 
     def start() -> list[BaseMessage]:
@@ -325,6 +329,8 @@ def autogen_variants(
 
 
 GUARDS: list[PersonaGuard] = []
+MODEL_LATENCY = 0.0
+"""Seconds the LangChain fake model takes to answer (``--model-latency``)."""
 
 
 def guard_for(soul: Soul, url: str) -> PersonaGuard:
@@ -520,7 +526,12 @@ def main() -> int:
     parser.add_argument("--breakdown", type=int, default=200)
     parser.add_argument("--instances", type=int, default=3, help="agents built per variant")
     parser.add_argument("--only", choices=("langchain", "llamaindex", "autogen"), action="append")
+    parser.add_argument(
+        "--model-latency", type=float, default=0.0, help="milliseconds the LangChain fake model takes"
+    )
     args = parser.parse_args()
+    global MODEL_LATENCY
+    MODEL_LATENCY = args.model_latency / 1e3
     soul = load_soul(ROOT / "examples" / "souls" / "mati")
     loop = asyncio.new_event_loop()
     makers: dict[str, Callable[[dict[str, str]], dict[str, Callable[[], None]]]] = {
