@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -175,3 +176,26 @@ async def test_async_readers_await_the_check_without_blocking_the_loop() -> None
         assert ticks >= 10
         assert (await guard.astate("t")).pending_reanchor  # type: ignore[union-attr]
         await guard.aclose()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+def test_a_forked_child_starts_without_the_parents_worker() -> None:
+    """After a fork the child checks on a worker of its own and never waits for the parent's checks."""
+    with _guard() as guard:
+        guard.observe_later("t", CLEAN).result(timeout=10)  # the parent's worker is running
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report what it sees, then leave without running the parent's cleanup
+            try:
+                decision = guard.observe_later("t", DRIFTED).result(timeout=10)
+                prepared = guard.prepare("t", [])
+                ok = decision.turn == 2 and "<persona-reminder>" in prepared[0].content
+                os.write(write, b"ok" if ok else b"wrong")
+            finally:
+                os._exit(0)
+        os.close(write)
+        answer = os.read(read, 16)
+        os.waitpid(pid, 0)
+        os.close(read)
+        assert answer == b"ok"
+        assert guard.state("t").turn == 1  # type: ignore[union-attr]  # the child's check stayed there

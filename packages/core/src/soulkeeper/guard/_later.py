@@ -14,13 +14,15 @@ this exact:
 
 A check that raises is logged and its future carries the exception; it never breaks a later call. The
 worker is a daemon thread, so an ``atexit`` handler finishes the queued checks before the interpreter
-exits.
+exits. A forked child (a pre-forking server) starts with no worker and no outstanding checks: the parent's
+worker does not exist there, and waiting for its checks would wait forever.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import os
 import queue
 import threading
 import weakref
@@ -49,6 +51,14 @@ class Later:
         self._thread: threading.Thread | None = None
         self._worker: int | None = None
         self._closed = False
+
+    def _reset(self) -> None:
+        """After a fork: no worker, nothing queued or outstanding (those belong to the parent)."""
+        self._jobs = queue.SimpleQueue()
+        self._pending = {}
+        self._lock = threading.Lock()
+        self._thread = None
+        self._worker = None
 
     def submit(self, thread_id: str, fn: Callable[[], T]) -> Future[T]:
         """Run ``fn`` on the worker after every check submitted before it; remember it as the thread's
@@ -133,3 +143,12 @@ class Later:
 def _finish_all() -> None:
     for later in list(_LIVE):
         later.close()
+
+
+def _after_fork_in_child() -> None:
+    for later in list(_LIVE):
+        later._reset()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)
