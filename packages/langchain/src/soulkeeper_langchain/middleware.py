@@ -20,6 +20,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, Literal, NotRequired, cast
 
@@ -68,6 +69,15 @@ def current_thread_id(default: str) -> str:
     except RuntimeError:  # called outside a runnable context
         return default
     return thread_id_from_config(config, default)
+
+
+def _put_bounded(items: dict[str, Any], key: str, value: Any, lock: threading.Lock) -> None:
+    """``items[key] = value`` as the newest entry, dropping the oldest beyond ``_MAX_RECORDS``."""
+    with lock:
+        items.pop(key, None)
+        items[key] = value
+        while len(items) > _MAX_RECORDS:
+            del items[next(iter(items))]
 
 
 def override(request: ModelRequest[Any], **changes: Any) -> ModelRequest[Any]:
@@ -192,6 +202,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         """Records of checks done in the background, written to the state with the thread's next call."""
         self._seen: dict[str, None] = {}
         """Threads served in this process (their first call checks a reply left unchecked by a restart)."""
+        self._lock = threading.Lock()
         self._bridge = StateBridge(self.guard)
         self._probe = None if on_replaced == "ignore" else SystemProbe(raise_error=on_replaced == "raise")
         self._instrument = Instrumenter(self._probe, buffer=stream == "buffer")
@@ -227,7 +238,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             response = self._call(handler, request, system, messages)
             self._check_later(thread_id, request, response)
-            return self._extended(response, self._records.pop(thread_id, None))
+            return self._extended(response, self._take(thread_id))
         attempt = 0
         while True:
             system, messages = self._bridge.prepare(
@@ -265,7 +276,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             finally:
                 self._settle(expected, token)
             self._check_later(thread_id, request, response)
-            return self._extended(response, self._records.pop(thread_id, None))
+            return self._extended(response, self._take(thread_id))
         attempt = 0
         while True:
             system, messages = await self._bridge.aprepare(
@@ -323,12 +334,12 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         self._emit(decision)
         self._keep(decision.thread_id, self._bridge.record(decision, reply))
 
+    def _take(self, thread_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._records.pop(thread_id, None)
+
     def _keep(self, thread_id: str, record: dict[str, Any]) -> None:
-        records = self._records
-        records.pop(thread_id, None)
-        records[thread_id] = record
-        while len(records) > _MAX_RECORDS:  # threads that never came back
-            records.pop(next(iter(records)), None)
+        _put_bounded(self._records, thread_id, record, self._lock)  # threads that never came back age out
 
     def _unchecked(
         self, thread_id: str, request: ModelRequest[Any], record: Any
@@ -338,10 +349,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         A background check's record reaches the state with the thread's next call, so a process that
         stopped right after a reply leaves that reply unchecked (with ``memory://``, its verdict is gone).
         """
-        seen = self._seen
-        seen[thread_id] = None
-        while len(seen) > _MAX_RECORDS:
-            seen.pop(next(iter(seen)), None)
+        _put_bounded(self._seen, thread_id, None, self._lock)
         reply, user_text = last_exchange(request.messages)
         if reply is None:
             return None
