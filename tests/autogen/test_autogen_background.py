@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 import pytest
 
@@ -21,23 +20,13 @@ from _autogen_support import (
     mati_replies,
     system_text,
 )
+from _slowcheck import SlowChecks
 from autogen_core.model_context import BufferedChatCompletionContext
 from autogen_core.models import ChatCompletionClient, UserMessage
-from soulkeeper.guard import Decision, PersonaGuard
+from soulkeeper.guard import Decision
 from soulkeeper_autogen import PersonaChatCompletionContext, PersonaModelClient
 
 REMINDER = "<persona-reminder>"
-
-
-def _slow(g: PersonaGuard, delay: float) -> None:
-    inner = g.detector
-
-    class Slow:
-        def check(self, text: str, **kwargs: Any) -> Any:
-            time.sleep(delay)
-            return inner.check(text, **kwargs)
-
-    g._detector = Slow()  # type: ignore[assignment]
 
 
 def test_auto_is_background_unless_the_verdict_is_needed_first() -> None:
@@ -55,7 +44,7 @@ def test_auto_is_background_unless_the_verdict_is_needed_first() -> None:
 async def test_the_result_returns_before_the_check_and_the_next_call_waits() -> None:
     """A 0.4 s check does not delay create(); last_decision and the next call wait for it."""
     g = guard()
-    _slow(g, 0.4)
+    SlowChecks(g, 0.4)
     replies = [MATI_DRIFTED, *mati_replies(1)]
     client = RecordingReplayClient(replies)
     context = PersonaChatCompletionContext(g, BufferedChatCompletionContext(buffer_size=5))

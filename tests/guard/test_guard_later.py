@@ -11,31 +11,13 @@ from typing import Any
 
 import pytest
 from _guard_support import CLEAN, DRIFTED, mati
+from _slowcheck import SlowChecks
 from soulkeeper.drift import DriftReport
 from soulkeeper.guard import Decision, PersonaGuard, Policy
 
 
 def _guard(**options: Any) -> PersonaGuard:
     return PersonaGuard(mati(), store="memory://", context_window=8192, **options)
-
-
-class SlowDetector:
-    """Wraps a guard's detector so each check takes ``delay`` seconds and records its thread and order."""
-
-    def __init__(self, guard: PersonaGuard, delay: float) -> None:
-        self.inner = guard.detector
-        self.delay = delay
-        self.texts: list[str] = []
-        self.threads: set[str] = set()
-
-    def check(self, text: str, **kwargs: Any) -> DriftReport:
-        time.sleep(self.delay)
-        self.texts.append(text)
-        self.threads.add(threading.current_thread().name)
-        return self.inner.check(text, **kwargs)
-
-    async def acheck(self, text: str, **kwargs: Any) -> DriftReport:
-        return self.check(text, **kwargs)
 
 
 def test_the_decision_equals_an_inline_observe() -> None:
@@ -52,8 +34,7 @@ def test_the_decision_equals_an_inline_observe() -> None:
 def test_prepare_waits_for_the_outstanding_check() -> None:
     """A prepare() issued while the drifted reply is still being checked waits and carries the re-anchor."""
     with _guard() as guard:
-        slow = SlowDetector(guard, delay=0.3)
-        guard._detector = slow  # type: ignore[assignment]
+        slow = SlowChecks(guard, delay=0.3)
         started = time.monotonic()
         future = guard.observe_later("t", DRIFTED)
         assert not future.done()  # the reply went back before the check
@@ -62,14 +43,13 @@ def test_prepare_waits_for_the_outstanding_check() -> None:
         assert future.done()
         assert "<persona-reminder>" in prepared[0].content
         assert guard.pinned("t") is None  # a re-anchor is pending: the fast path declines
-        assert slow.threads == {"soulkeeper-check-mati"}
+        assert set(slow.threads) == {"soulkeeper-check-mati"}
 
 
 def test_checks_run_in_submission_order_and_threads_do_not_wait_for_each_other() -> None:
     """Checks run one at a time in order; state() of one thread waits only for that thread's check."""
     with _guard() as guard:
-        slow = SlowDetector(guard, delay=0.05)
-        guard._detector = slow  # type: ignore[assignment]
+        slow = SlowChecks(guard, delay=0.05)
         texts = [f"{CLEAN} Note {n}." for n in range(6)]
         futures = [guard.observe_later("a" if n % 2 else "b", text) for n, text in enumerate(texts)]
         state = guard.state("b")
@@ -86,7 +66,7 @@ def test_then_runs_before_waiters_resume() -> None:
     """The callback has run on the worker by the time a waiting prepare() returns."""
     seen: list[tuple[Decision, str]] = []
     with _guard() as guard:
-        guard._detector = SlowDetector(guard, delay=0.1)  # type: ignore[assignment]
+        SlowChecks(guard, delay=0.1)
         guard.observe_later("t", CLEAN, then=lambda d: seen.append((d, threading.current_thread().name)))
         guard.prepare("t", [])
         assert len(seen) == 1
@@ -124,7 +104,7 @@ def test_a_raising_callback_is_logged_and_the_decision_kept(caplog: pytest.LogCa
 def test_close_finishes_queued_checks_then_refuses_new_ones() -> None:
     """close() lets every queued check finish (their state is written) and later submissions fail."""
     guard = _guard()
-    guard._detector = SlowDetector(guard, delay=0.02)  # type: ignore[assignment]
+    SlowChecks(guard, delay=0.02)
     futures = [guard.observe_later("t", f"{CLEAN} {n}") for n in range(5)]
     store = guard.store
     guard._owns_store = False  # keep the memory store readable after close
@@ -159,7 +139,7 @@ def test_a_callback_may_read_its_own_thread_without_deadlock() -> None:
 async def test_async_readers_await_the_check_without_blocking_the_loop() -> None:
     """aprepare() awaits the outstanding check; the event loop keeps running meanwhile."""
     with _guard() as guard:
-        guard._detector = SlowDetector(guard, delay=0.3)  # type: ignore[assignment]
+        SlowChecks(guard, delay=0.3)
         ticks = 0
 
         async def tick() -> None:

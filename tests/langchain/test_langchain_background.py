@@ -11,6 +11,7 @@ import pytest
 pytest.importorskip("langchain")
 
 from _langchain_support import CLEAN, DRIFTED, MATI, RecordingChatModel, system_text
+from _slowcheck import SlowChecks
 from langchain.agents import create_agent
 from langchain.agents.middleware import ModelRequest, dynamic_prompt
 from langchain_core.messages import AIMessage, ChatMessage, HumanMessage, SystemMessage, ToolMessage
@@ -31,19 +32,6 @@ def _agent(middleware: Any, model: RecordingChatModel, saver: InMemorySaver | No
 
 def _ask(agent: Any, n: int, thread: str = "t1") -> None:
     agent.invoke({"messages": [HumanMessage(f"Question {n}?")]}, {"configurable": {"thread_id": thread}})
-
-
-class SlowCheck:
-    """Makes the guard's drift check take ``delay`` seconds."""
-
-    def __init__(self, middleware: PersonaMiddleware, delay: float) -> None:
-        self.inner = middleware.guard.detector
-        self.delay = delay
-        middleware.guard._detector = self  # type: ignore[assignment]
-
-    def check(self, text: str, **kwargs: Any) -> Any:
-        time.sleep(self.delay)
-        return self.inner.check(text, **kwargs)
 
 
 def test_auto_is_background_unless_the_verdict_is_needed_before_the_reply() -> None:
@@ -67,7 +55,7 @@ def test_the_reply_returns_before_the_check_and_the_next_call_waits_for_it() -> 
     middleware = PersonaMiddleware(
         MATI, store="memory://", on_decision=lambda d: threads.append(threading.current_thread().name)
     )
-    SlowCheck(middleware, delay=0.4)
+    SlowChecks(middleware.guard, delay=0.4)
     model = RecordingChatModel(script=[DRIFTED, CLEAN])
     agent = _agent(middleware, model)
     started = time.monotonic()

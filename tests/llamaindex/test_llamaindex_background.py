@@ -11,6 +11,7 @@ import pytest
 pytest.importorskip("llama_index.core")
 
 from _llamaindex_support import CLEAN, DRIFTED, MATI, ScriptedLLM, has_reminder
+from _slowcheck import SlowChecks
 from llama_index.core.llms import ChatMessage
 from soulkeeper import Decision, PersonaGuard, Policy
 from soulkeeper_llamaindex import PersonaFunctionAgent, PersonaLLM
@@ -18,17 +19,6 @@ from soulkeeper_llamaindex import PersonaFunctionAgent, PersonaLLM
 
 def _guard(**policy: Any) -> PersonaGuard:
     return PersonaGuard(MATI, store="memory://", context_window=8192, policy=Policy(**policy))
-
-
-def _slow(guard: PersonaGuard, delay: float) -> None:
-    inner = guard.detector
-
-    class Slow:
-        def check(self, text: str, **kwargs: Any) -> Any:
-            time.sleep(delay)
-            return inner.check(text, **kwargs)
-
-    guard._detector = Slow()  # type: ignore[assignment]
 
 
 # Building a workflow agent reads every attribute of the instance, pydantic's deprecated ones included
@@ -53,7 +43,7 @@ def test_inline_by_default_and_auto_is_background_unless_the_verdict_is_needed_f
 def test_the_reply_returns_before_the_check_and_the_next_call_waits() -> None:
     """A 0.4 s check does not delay chat(); last_decision and the next chat wait for it."""
     guard = _guard()
-    _slow(guard, 0.4)
+    SlowChecks(guard, 0.4)
     llm = ScriptedLLM(lambda i, messages, kwargs: DRIFTED if i == 0 else CLEAN)
     threads: list[str] = []
 
