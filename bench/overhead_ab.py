@@ -32,13 +32,12 @@ def child(rounds: int) -> None:
     sys.path.insert(0, str(HERE))
     import soulkeeper
     from langchain.agents import create_agent
-    from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-    from langchain_core.outputs import ChatGeneration, ChatResult
     from overhead_adapters import (  # type: ignore[import-not-found]  # a sibling script
         APP_SYSTEM,
         LIMIT,
         START,
+        fixed_model,
         question,
         reply,
     )
@@ -49,18 +48,7 @@ def child(rounds: int) -> None:
     soul = load_soul(ROOT / "examples" / "souls" / "mati")
     guards: list[Any] = []
 
-    class FixedModel(BaseChatModel):
-        n: int = 0
-
-        @property
-        def _llm_type(self) -> str:
-            return "fixed"
-
-        def _generate(  # type: ignore[override]  # the fake needs no run manager
-            self, messages: list[BaseMessage], stop: Any = None, **kwargs: Any
-        ) -> ChatResult:
-            self.n += 1
-            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply(self.n)))])
+    FixedModel = fixed_model()  # a class
 
     def start() -> list[BaseMessage]:
         out: list[BaseMessage] = []

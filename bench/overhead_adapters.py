@@ -95,15 +95,12 @@ def reply(n: int) -> str:
 # ---------------------------------------------------------------------------------------------- LangChain
 
 
-def langchain_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable[[], None]]:
-    from langchain.agents import create_agent
-    from langchain.agents.middleware import AgentMiddleware, ExtendedModelResponse
+@functools.cache
+def fixed_model() -> type[Any]:
+    """The LangChain fake model of these benchmarks (a class, made once: LangChain is imported lazily)."""
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+    from langchain_core.messages import AIMessage, BaseMessage
     from langchain_core.outputs import ChatGeneration, ChatResult
-    from langgraph.types import Command
-    from soulkeeper_langchain import PersonaMiddleware
-    from soulkeeper_langchain.middleware import STATE_KEY, PersonaState, override
 
     class FixedModel(BaseChatModel):
         """Answers with the next in-persona reply, instantly or after ``MODEL_LATENCY`` seconds (a sleep,
@@ -122,6 +119,19 @@ def langchain_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable
             if MODEL_LATENCY:
                 time.sleep(MODEL_LATENCY)
             return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply(self.n)))])
+
+    return FixedModel
+
+
+def langchain_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable[[], None]]:
+    from langchain.agents import create_agent
+    from langchain.agents.middleware import AgentMiddleware, ExtendedModelResponse
+    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+    from langgraph.types import Command
+    from soulkeeper_langchain import PersonaMiddleware
+    from soulkeeper_langchain.middleware import STATE_KEY, PersonaState, override
+
+    FixedModel = fixed_model()  # a class
 
     def start() -> list[BaseMessage]:
         out: list[BaseMessage] = []
