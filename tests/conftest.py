@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("SOULKEEPER_SHARED") or ROOT.parent / "shared")
+"""The shared data folder: ``$SOULKEEPER_SHARED``, else ``shared`` beside the repository."""
 DATA = SHARED / "data"
 EXAMPLES = ROOT / "examples" / "souls"
 STRICT = os.environ.get("SOULKEEPER_STRICT", "") not in ("", "0")
