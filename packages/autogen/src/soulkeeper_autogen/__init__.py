@@ -15,7 +15,9 @@
 See ``docs/autogen.md``.
 """
 
-from soulkeeper_autogen._client import CheckMode, PersonaModelClient, PersonaModelClientConfig, StreamMode
+from soulkeeper.guard._policy import CheckMode
+
+from soulkeeper_autogen._client import PersonaModelClient, PersonaModelClientConfig, StreamMode
 from soulkeeper_autogen._config import GuardConfig, PersonaStateError
 from soulkeeper_autogen._context import PersonaChatCompletionContext, PersonaChatCompletionContextConfig
 

@@ -27,6 +27,7 @@ from autogen_core.models import (
 from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
 from soulkeeper.guard import Decision, PersonaGuard, SoulOrGuard
+from soulkeeper.guard._policy import CheckMode, check_mode
 
 from soulkeeper_autogen._config import (
     GuardConfig,
@@ -43,7 +44,6 @@ __all__ = ["PersonaModelClient", "PersonaModelClientConfig", "StreamMode"]
 logger = logging.getLogger("soulkeeper.autogen")
 
 StreamMode = Literal["live", "buffer"]
-CheckMode = Literal["auto", "background", "inline"]
 ToolChoice = Tool | Literal["auto", "required", "none"]
 
 
@@ -102,8 +102,6 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
     ) -> None:
         if stream not in ("live", "buffer"):
             raise ValueError(f'stream must be "live" or "buffer", got {stream!r}')
-        if check not in ("auto", "background", "inline"):
-            raise ValueError(f'check must be "auto", "background" or "inline", got {check!r}')
         if isinstance(soul_or_guard, PersonaChatCompletionContext):
             if guard_options:
                 raise TypeError("guard options apply only when building a guard, not to a persona context")
@@ -125,13 +123,9 @@ class PersonaModelClient(ChatCompletionClient, Component[PersonaModelClientConfi
         self.stream = stream
         self.pin = pin
         self.on_decision = on_decision
-        needs_verdict = stream == "buffer" or self.guard.policy.allow_retry
-        if check == "background" and needs_verdict:
-            raise ValueError(
-                'check="background" cannot serve stream="buffer" or a policy that allows retries (both act '
-                'on the verdict before the reply is released); use check="inline"'
-            )
-        self.check: CheckMode = "inline" if check == "inline" or needs_verdict else "background"
+        self.check = check_mode(
+            check, self.guard.policy, buffered=stream == "buffer", where="", buffer_option='stream="buffer"'
+        )
         self._check_option: CheckMode = check
         self._last: Decision | None = None
 

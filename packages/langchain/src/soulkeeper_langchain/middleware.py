@@ -38,6 +38,7 @@ from langchain_core.messages import AIMessage, AnyMessage, BaseMessage
 from langgraph.config import get_config
 from langgraph.types import Command
 from soulkeeper.guard import Decision, SoulOrGuard, as_guard, text_of
+from soulkeeper.guard._policy import CheckMode, check_mode
 
 from soulkeeper_langchain._bridge import StateBridge, merge_records, reply_digest
 from soulkeeper_langchain._convert import last_exchange, last_user_text, thread_id_from_config
@@ -52,7 +53,6 @@ STATE_KEY = "soulkeeper"
 
 StreamMode = Literal["live", "buffer"]
 OnReplaced = Literal["warn", "raise", "ignore"]
-CheckMode = Literal["auto", "background", "inline"]
 _MAX_RECORDS = 10_000
 
 
@@ -167,10 +167,6 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             raise ValueError(
                 f'PersonaMiddleware: on_replaced must be "warn", "raise" or "ignore", got {on_replaced!r}'
             )
-        if check not in ("auto", "background", "inline"):
-            raise ValueError(
-                f'PersonaMiddleware: check must be "auto", "background" or "inline", got {check!r}'
-            )
         if not isinstance(probe_every, int) or probe_every < 1:
             raise ValueError(
                 f"PersonaMiddleware: probe_every must be a positive integer, got {probe_every!r}"
@@ -187,14 +183,12 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         self.on_decision = on_decision
         self.replaced_calls = 0
         """How many model calls received something other than the pinned persona."""
-        needs_verdict = stream == "buffer" or self.guard.policy.allow_retry
-        if check == "background" and needs_verdict:
-            raise ValueError(
-                'PersonaMiddleware: check="background" cannot serve stream="buffer" or a policy that allows '
-                'retries (both act on the verdict before the reply is released); use check="inline"'
-            )
-        self.check: Literal["background", "inline"] = (
-            "inline" if check == "inline" or needs_verdict else "background"
+        self.check = check_mode(
+            check,
+            self.guard.policy,
+            buffered=stream == "buffer",
+            where="PersonaMiddleware: ",
+            buffer_option='stream="buffer"',
         )
         self.probe_every = probe_every
         self._calls = itertools.count()

@@ -11,12 +11,13 @@
 See ``docs/llamaindex.md``.
 """
 
+from soulkeeper.guard._policy import CheckMode
+
 from soulkeeper_llamaindex._agents import PersonaFunctionAgent, PersonaReActAgent
 from soulkeeper_llamaindex._engine import guard_chat_engine
 from soulkeeper_llamaindex._llm import PersonaLLM, StreamMode
 from soulkeeper_llamaindex._memory import PersonaMemory
 from soulkeeper_llamaindex._monitor import PersonaMonitor, attach_monitor, detach_monitor
-from soulkeeper_llamaindex._pin import CheckMode
 
 __all__ = [
     "CheckMode",

@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from llama_index.core.chat_engine.types import BaseChatEngine
 from llama_index.core.llms.llm import LLM
 from soulkeeper.guard import Decision, SoulOrGuard
+from soulkeeper.guard._policy import CheckMode
 
 from soulkeeper_llamaindex._convert import session_of
 from soulkeeper_llamaindex._llm import PersonaLLM, StreamMode
-from soulkeeper_llamaindex._pin import CheckMode
 
 __all__ = ["guard_chat_engine"]
 

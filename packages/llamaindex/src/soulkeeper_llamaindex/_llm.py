@@ -26,9 +26,10 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.bridge.pydantic import Field, SerializeAsAny
 from llama_index.core.llms.llm import LLM
 from soulkeeper.guard import Decision, SoulOrGuard, as_guard
+from soulkeeper.guard._policy import CheckMode
 
 from soulkeeper_llamaindex._convert import last_user_text
-from soulkeeper_llamaindex._pin import CheckMode, Pinned, StreamMode, apin, pin
+from soulkeeper_llamaindex._pin import Pinned, StreamMode, apin, pin
 
 __all__ = ["PersonaLLM", "StreamMode"]
 

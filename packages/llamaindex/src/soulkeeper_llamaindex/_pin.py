@@ -8,13 +8,13 @@ from typing import Any, Literal
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr
 from soulkeeper.guard import Decision, PersonaGuard
+from soulkeeper.guard._policy import check_mode
 
 from soulkeeper_llamaindex._convert import from_guard, to_guard
 
-__all__ = ["CheckMode", "Pinned", "StreamMode", "apin", "pin"]
+__all__ = ["Pinned", "StreamMode", "apin", "pin"]
 
 StreamMode = Literal["stream", "buffered"]
-CheckMode = Literal["auto", "background", "inline"]
 
 
 class Pinned(BaseModel):
@@ -44,15 +44,10 @@ class Pinned(BaseModel):
 
     def _set_check(self, check: str, *, buffered: bool) -> None:
         """Resolve ``check`` (``auto``: background unless the verdict is needed before the reply)."""
-        if check not in ("auto", "background", "inline"):
-            raise ValueError(f'check must be "auto", "background" or "inline", got {check!r}')
-        needs_verdict = buffered or self._guard.policy.allow_retry
-        if check == "background" and needs_verdict:
-            raise ValueError(
-                'check="background" cannot serve stream_mode="buffered" or a policy that allows retries '
-                '(both act on the verdict before the reply is released); use check="inline"'
-            )
-        self._background = check != "inline" and not needs_verdict
+        mode = check_mode(
+            check, self._guard.policy, buffered=buffered, where="", buffer_option='stream_mode="buffered"'
+        )
+        self._background = mode == "background"
 
     @property
     def check(self) -> str:

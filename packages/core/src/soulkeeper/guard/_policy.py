@@ -8,10 +8,13 @@ from typing import Literal
 from soulkeeper.drift import DriftPolicy
 from soulkeeper.stores import MAX_EXEMPLARS
 
-__all__ = ["IntegrityMode", "Placement", "Policy"]
+__all__ = ["CheckMode", "IntegrityMode", "Placement", "Policy", "check_mode"]
 
 Placement = Literal["system", "tail"]
 IntegrityMode = Literal["raise", "serve_last_trusted"]
+CheckMode = Literal["auto", "background", "inline"]
+"""When an adapter checks a reply: after returning it (``PersonaGuard.observe_later``), before, or
+``auto`` (background unless the verdict is needed before the reply is released)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +77,26 @@ class Policy:
             )
         if self.integrity_check_interval is not None and self.integrity_check_interval < 0:
             raise ValueError("Policy.integrity_check_interval must be 0 or more seconds, or None")
+
+
+def check_mode(
+    check: str, policy: Policy, *, buffered: bool, where: str, buffer_option: str
+) -> Literal["background", "inline"]:
+    """The check mode an adapter uses for ``check``.
+
+    The verdict is needed before the reply is released when the adapter buffers the reply or the
+    policy allows retries; ``auto`` is then ``inline``, and an explicit ``background`` is refused.
+
+    :param where: the adapter, for the error message (``"PersonaMiddleware: "`` or ``""``).
+    :param buffer_option: how the adapter spells its buffering option, for the error message.
+    :raises ValueError: an unknown mode, or ``background`` where the verdict is needed first.
+    """
+    if check not in ("auto", "background", "inline"):
+        raise ValueError(f'{where}check must be "auto", "background" or "inline", got {check!r}')
+    needs_verdict = buffered or policy.allow_retry
+    if check == "background" and needs_verdict:
+        raise ValueError(
+            f'{where}check="background" cannot serve {buffer_option} or a policy that allows retries (both '
+            'act on the verdict before the reply is released); use check="inline"'
+        )
+    return "inline" if check == "inline" or needs_verdict else "background"
