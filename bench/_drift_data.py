@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 from pathlib import Path
 from typing import TypeVar
+
+from soulkeeper.drift import speech_level
 
 T = TypeVar("T")
 
@@ -122,3 +125,38 @@ def sample(items: list[T], n: int, *, seed: int = 0) -> list[T]:
     if len(items) <= n:
         return list(items)
     return random.Random(seed).sample(items, n)
+
+
+SPEECH_FLAGGED = ("casual", "mixed")
+"""Speech levels a polite persona counts as broken."""
+
+
+def speech_level_rows(
+    sets: list[tuple[str, str, list[str]]], language: str, *, errors: int = 0
+) -> list[dict[str, object]]:
+    """One row per ``(name, kind, texts)`` set: n, the share of each predicted speech level, and up to
+    ``errors`` misjudged texts (a flagged ``honorific`` text, or an unflagged plain one)."""
+    rows: list[dict[str, object]] = []
+    for name, kind, texts in sets:
+        counts: Counter[str] = Counter()
+        wrong: list[tuple[str, str]] = []
+        for text in texts:
+            level = speech_level(text, language)
+            counts[level] += 1
+            bad = (level in SPEECH_FLAGGED) if kind == "honorific" else (level not in SPEECH_FLAGGED)
+            if bad and len(wrong) < errors:
+                wrong.append((level, text))
+        total = sum(counts.values())
+        rows.append(
+            {
+                "set": name,
+                "kind": kind,
+                "n": total,
+                "formal": counts["formal"] / total,
+                "polite": counts["polite"] / total,
+                "casual_or_mixed": (counts["casual"] + counts["mixed"]) / total,
+                "undecided": counts["undecided"] / total,
+                "errors": wrong,
+            }
+        )
+    return rows

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _drift_data import japanese_cocoa, sample
-from soulkeeper.drift import speech_level
-
-FLAGGED = ("casual", "mixed")
+from _drift_data import japanese_cocoa, sample, speech_level_rows
 
 
 def sets(n: int | None = None) -> list[tuple[str, str, list[str]]]:
@@ -33,30 +29,7 @@ def sets(n: int | None = None) -> list[tuple[str, str, list[str]]]:
 
 def evaluate(n: int | None = None, *, errors: int = 0) -> list[dict[str, object]]:
     """Return one result row per set with the share of each predicted level."""
-    rows: list[dict[str, object]] = []
-    for name, kind, texts in sets(n):
-        counts: Counter[str] = Counter()
-        wrong: list[tuple[str, str]] = []
-        for text in texts:
-            level = speech_level(text, "ja")
-            counts[level] += 1
-            bad = (level in FLAGGED) if kind == "honorific" else (level not in FLAGGED)
-            if bad and len(wrong) < errors:
-                wrong.append((level, text))
-        total = sum(counts.values())
-        rows.append(
-            {
-                "set": name,
-                "kind": kind,
-                "n": total,
-                "formal": counts["formal"] / total,
-                "polite": counts["polite"] / total,
-                "casual_or_mixed": (counts["casual"] + counts["mixed"]) / total,
-                "undecided": counts["undecided"] / total,
-                "errors": wrong,
-            }
-        )
-    return rows
+    return speech_level_rows(sets(n), "ja", errors=errors)
 
 
 def table(rows: list[dict[str, object]]) -> str:

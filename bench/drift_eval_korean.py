@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _drift_data import korean_iwslt, sample, smilestyle
-from soulkeeper.drift import speech_level
-
-FLAGGED = ("casual", "mixed")
+from _drift_data import korean_iwslt, sample, smilestyle, speech_level_rows
 
 
 def sets(n: int | None = None) -> list[tuple[str, str, list[str]]]:
@@ -38,31 +34,7 @@ def sets(n: int | None = None) -> list[tuple[str, str, list[str]]]:
 
 def evaluate(n: int | None = None, *, errors: int = 0) -> list[dict[str, object]]:
     """Return one result row per set: n, counts of each predicted level, and the rate that matters."""
-    rows: list[dict[str, object]] = []
-    for name, kind, texts in sets(n):
-        counts: Counter[str] = Counter()
-        wrong: list[tuple[str, str]] = []
-        for text in texts:
-            level = speech_level(text, "ko")
-            counts[level] += 1
-            bad = (level in FLAGGED) if kind == "honorific" else (level not in FLAGGED)
-            if bad and len(wrong) < errors:
-                wrong.append((level, text))
-        total = sum(counts.values())
-        flagged = (counts["casual"] + counts["mixed"]) / total
-        rows.append(
-            {
-                "set": name,
-                "kind": kind,
-                "n": total,
-                "formal": counts["formal"] / total,
-                "polite": counts["polite"] / total,
-                "casual_or_mixed": flagged,
-                "undecided": counts["undecided"] / total,
-                "errors": wrong,
-            }
-        )
-    return rows
+    return speech_level_rows(sets(n), "ko", errors=errors)
 
 
 def compare_fast_path() -> str:
