@@ -102,16 +102,9 @@ def passes_through(messages: Sequence[BaseMessage]) -> bool:
             return False
         if kind in _PASSING_TYPES:
             continue
-        if kind != "human":
-            return False
-        content = message.content
-        if (type(content) is not str or _BLOCK in content) and not _passes("user", text_of(content)):
+        if kind != "human" or not _passes("user", text_of(message.content)):
             return False
     return True
-
-
-_BLOCK = "<persona-"
-"""How every block the guard writes begins; a human message without it cannot be a bare reminder."""
 
 
 def _fingerprint(message: BaseMessage) -> tuple[object, ...]:
