@@ -8,12 +8,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TypeVar
 
+from _shared import DATA
 from soulkeeper.drift import speech_level
 
 T = TypeVar("T")
 
-ROOT = Path(__file__).resolve().parents[1]
-DRIFT = ROOT.parent / "shared" / "data" / "drift"
+DRIFT = DATA / "drift"
 
 
 def require(path: Path) -> Path:

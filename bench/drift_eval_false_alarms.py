@@ -26,11 +26,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from _shared import DATA
 from soulkeeper.drift import DriftDetector, InputEvent, Violation
 from soulkeeper.spec import Rules
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
 PERSONA_CHAT = DATA / "drift" / "persona_chat" / "Synthetic-Persona-Chat_valid.csv"
 TEXT = DATA / "text"
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _drift_data import ROOT, squinky_binary
+from _drift_data import squinky_binary
+from _shared import ROOT
 from soulkeeper.drift._formality import FEATURES, formality_features
 
 MODULE = ROOT / "packages" / "core" / "src" / "soulkeeper" / "drift" / "_formality.py"

@@ -25,15 +25,14 @@ import tracemalloc
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault(
-    "TIKTOKEN_CACHE_DIR", str(ROOT.parent / "shared" / "data" / "tokenizers" / "tiktoken-cache")
-)
+from _shared import ROOT, TIKTOKEN_CACHE
 
-from _store_backends import backend  # noqa: E402
-from soulkeeper.errors import SoulkeeperError  # noqa: E402
-from soulkeeper.guard import Message, PersonaGuard, Policy  # noqa: E402
-from soulkeeper.spec import load_soul  # noqa: E402
+os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(TIKTOKEN_CACHE))
+
+from _store_backends import backend
+from soulkeeper.errors import SoulkeeperError
+from soulkeeper.guard import Message, PersonaGuard, Policy
+from soulkeeper.spec import load_soul
 
 CLEAN = (
     "Regarding the deployment, the recommended procedure is to verify the current state and then to apply "

@@ -51,13 +51,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault(
-    "TIKTOKEN_CACHE_DIR", str(ROOT.parent / "shared" / "data" / "tokenizers" / "tiktoken-cache")
-)
+from _shared import ROOT, TIKTOKEN_CACHE
 
-from soulkeeper.guard import PersonaGuard  # noqa: E402
-from soulkeeper.spec import Soul, load_soul  # noqa: E402
+os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(TIKTOKEN_CACHE))
+
+from soulkeeper.guard import PersonaGuard
+from soulkeeper.spec import Soul, load_soul
 
 CONTEXT_WINDOW = 8192
 APP_SYSTEM = "You help the platform team with deployments and incidents."

@@ -17,15 +17,14 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+from _shared import DATA, ROOT
+
 os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(DATA / "tokenizers" / "tiktoken-cache"))
 
-from soulkeeper.pack import clear_cache, pack  # noqa: E402
-from soulkeeper.spec import load_soul  # noqa: E402
-from soulkeeper.tokens import get_tokenizer  # noqa: E402
+from soulkeeper.pack import clear_cache, pack
+from soulkeeper.spec import load_soul
+from soulkeeper.tokens import get_tokenizer
 
 PERSONA = ROOT / "tests" / "pack" / "fixtures" / "dal"
 TOKENIZERS = {

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+from _shared import DATA, ROOT
+
 os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(DATA / "tokenizers" / "tiktoken-cache"))
 sys.path.insert(0, str(ROOT / "packages" / "core" / "src"))
 
-from soulkeeper.tokens import get_tokenizer, script_counts  # noqa: E402
+from soulkeeper.tokens import get_tokenizer, script_counts
 
 CORE_LANGS = ("ko", "ja", "zh", "en")
 EUROPEAN_LANGS = ("de", "es", "fr", "it", "nl", "pt")
