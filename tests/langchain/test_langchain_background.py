@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("langchain")
 
@@ -17,7 +19,8 @@ from langchain.agents.middleware import ModelRequest, dynamic_prompt
 from langchain_core.messages import AIMessage, ChatMessage, HumanMessage, SystemMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from soulkeeper import Policy
-from soulkeeper.guard import MARK, Decision
+from soulkeeper.guard import MARK, Decision, text_of
+from soulkeeper.messages import passes_through as core_passes_through
 from soulkeeper_langchain import STATE_KEY, PersonaMiddleware
 from soulkeeper_langchain._convert import passes_through
 from soulkeeper_langchain.middleware import override
@@ -163,3 +166,17 @@ def test_passes_through_lets_only_plain_turns_skip_conversion() -> None:
     assert not passes_through([HumanMessage(f"{REMINDER}\nBe formal.\n</persona-reminder>")])
     assert passes_through([HumanMessage(f"Why do I see {REMINDER}?")])
     assert passes_through([])
+
+
+_PIECES = st.sampled_from(
+    ["<persona-reminder>", "</persona-reminder>", "Be formal.", "<", "\x00", " ", "\n", "hi"]
+)
+
+
+@given(pieces=st.lists(_PIECES, max_size=8), blocks=st.booleans())
+def test_passes_through_agrees_with_core_on_any_human_text(pieces: list[str], blocks: bool) -> None:
+    """The adapter's quick scan (a plain string without "<" passes at once) decides every human message as
+    core's ``passes_through`` does on its text, for strings and content blocks alike."""
+    text = "".join(pieces)
+    content: Any = [{"type": "text", "text": text}] if blocks else text
+    assert passes_through([HumanMessage(content)]) == core_passes_through("user", text_of(content))

@@ -94,15 +94,20 @@ def passes_through(messages: Sequence[BaseMessage]) -> bool:
 
     Human, AI and tool messages without a soulkeeper mark, and no human message that is a bare reminder;
     anything else (system and free-form ``ChatMessage`` roles included) takes the full conversion. Runs
-    on every model call: one type test and one dict lookup per message.
+    on every model call: a dict lookup, a type test and (for human text) a character scan per message.
     """
     for message in messages:
-        kind = message.type
         if MARK in message.additional_kwargs:
             return False
+        kind = message.type
         if kind in _PASSING_TYPES:
             continue
-        if kind != "human" or not _passes("user", text_of(message.content)):
+        if kind != "human":
+            return False
+        content = message.content
+        if content.__class__ is str and "<" not in content:  # no reminder block can be in it
+            continue
+        if not _passes("user", text_of(content)):
             return False
     return True
 
