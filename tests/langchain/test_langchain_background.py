@@ -15,7 +15,7 @@ pytest.importorskip("langchain")
 from _langchain_support import CLEAN, DRIFTED, MATI, RecordingChatModel, system_text
 from _slowcheck import SlowChecks
 from langchain.agents import create_agent
-from langchain.agents.middleware import ModelRequest, dynamic_prompt
+from langchain.agents.middleware import AgentMiddleware, ModelRequest, dynamic_prompt
 from langchain_core.messages import AIMessage, ChatMessage, HumanMessage, SystemMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from soulkeeper import Policy
@@ -113,6 +113,41 @@ def test_later_calls_of_a_known_thread_never_catch_up() -> None:
     record = agent.get_state({"configurable": {"thread_id": "t1"}}).values[STATE_KEY]["soulkeeper_mati"]
     assert record["turn"] == 4
     assert record["reply"]
+
+
+class _StateSpy(AgentMiddleware[Any, Any]):
+    """Records the private decision records the graph state holds after each model call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[Any] = []
+
+    def after_model(self, state: Any, runtime: Any) -> None:
+        self.seen.append((state.get(STATE_KEY) or {}).get("soulkeeper_mati"))
+
+
+@pytest.mark.parametrize("check", ["background", "inline"])
+@pytest.mark.parametrize("checkpointed", [True, False])
+def test_decision_records_are_written_only_when_a_checkpointer_keeps_the_state(
+    check: str, checkpointed: bool
+) -> None:
+    """With a checkpointer each decision reaches the state (a background one with the next call); without
+    one the state ends with the run, nothing is written, and a drifted reply still re-anchors the next call."""
+    spy = _StateSpy()
+    middleware = PersonaMiddleware(MATI, store="memory://", check=check)  # type: ignore[arg-type]
+    model = RecordingChatModel(script=[DRIFTED, CLEAN, CLEAN])
+    agent = _agent([spy, middleware], model, InMemorySaver() if checkpointed else None)
+    for n in range(3):
+        _ask(agent, n)
+        middleware.guard.wait_for_checks()
+    assert REMINDER in system_text(model.calls[1])
+    turns = [record["turn"] if record else None for record in spy.seen]
+    if not checkpointed:
+        assert turns == [None, None, None]
+    elif check == "inline":
+        assert turns == [1, 2, 3]
+    else:
+        assert turns == [None, 1, 2]
 
 
 def test_a_replacing_middleware_is_caught_within_the_first_calls_then_sampled() -> None:

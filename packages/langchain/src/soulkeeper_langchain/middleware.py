@@ -11,8 +11,9 @@
 The persona lives only in the model request, never in the agent state, so summarisation, context editing
 and trimming cannot touch it. Each reply is checked by the guard: by default on the guard's worker thread
 after the reply is returned (the thread's next model call waits for the check, so a re-anchor is never
-missed). Decisions are stored in a private state key, so a LangGraph checkpointer carries a pending
-re-anchor across restarts.
+missed). With a LangGraph checkpointer, decisions are also stored in a private state key, so the
+checkpointer carries a pending re-anchor across restarts (without one the state ends with the run, and
+nothing is written).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from langchain.agents.middleware.types import PrivateStateAttr
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage
 from langgraph.config import get_config
+from langgraph.constants import CONFIG_KEY_CHECKPOINTER
 from langgraph.types import Command
 from soulkeeper.guard import Decision, SoulOrGuard, as_guard, text_of
 from soulkeeper.guard._policy import CheckMode, check_mode
@@ -60,15 +62,6 @@ class PersonaState(AgentState[Any]):
     """``AgentState`` plus the private decision records (not part of the agent's input or output)."""
 
     soulkeeper: NotRequired[Annotated[dict[str, dict[str, Any]], PrivateStateAttr, merge_records]]
-
-
-def current_thread_id(default: str) -> str:
-    """The ``configurable.thread_id`` of the running LangGraph config, else ``default``."""
-    try:
-        config = get_config()
-    except RuntimeError:  # called outside a runnable context
-        return default
-    return thread_id_from_config(config, default)
 
 
 def _put_bounded(items: dict[str, Any], key: str, value: Any, lock: threading.Lock) -> None:
@@ -222,7 +215,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         handler: Callable[[ModelRequest[Any]], ModelResponse[Any]],
     ) -> ModelResponse[Any] | ExtendedModelResponse[Any]:
         """Pin the persona, call the model, check the reply (retrying when the policy allows)."""
-        thread_id = self._thread_id()
+        thread_id, kept = self._run()
         record = self._record_of(request)
         if self.check == "background":
             if thread_id not in self._seen:
@@ -232,7 +225,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             response = self._call(handler, request, system, messages)
             self._check_later(thread_id, request, response)
-            return self._extended(response, self._take(thread_id))
+            return self._extended(response, self._take(thread_id), kept)
         attempt = 0
         while True:
             system, messages = self._bridge.prepare(
@@ -247,7 +240,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             self._emit(decision)
             if decision.action != "retry":
-                return self._extended(response, self._bridge.record(decision, text))
+                return self._extended(response, self._bridge.record(decision, text) if kept else None)
             attempt, record = attempt + 1, None
 
     async def awrap_model_call(
@@ -256,7 +249,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         handler: Callable[[ModelRequest[Any]], Awaitable[ModelResponse[Any]]],
     ) -> ModelResponse[Any] | ExtendedModelResponse[Any]:
         """Async :meth:`wrap_model_call`."""
-        thread_id = self._thread_id()
+        thread_id, kept = self._run()
         record = self._record_of(request)
         if self.check == "background":
             if thread_id not in self._seen:
@@ -270,7 +263,7 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             finally:
                 self._settle(expected, token)
             self._check_later(thread_id, request, response)
-            return self._extended(response, self._take(thread_id))
+            return self._extended(response, self._take(thread_id), kept)
         attempt = 0
         while True:
             system, messages = await self._bridge.aprepare(
@@ -289,13 +282,25 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             self._emit(decision)
             if decision.action != "retry":
-                return self._extended(response, await self._bridge.arecord(decision, text))
+                record = await self._bridge.arecord(decision, text) if kept else None
+                return self._extended(response, record)
             attempt, record = attempt + 1, None
 
     # ------------------------------------------------------------------ machinery
 
-    def _thread_id(self) -> str:
-        return current_thread_id(self.default_thread_id)
+    def _run(self) -> tuple[str, bool]:
+        """The thread of this call, and whether LangGraph keeps its state (a checkpointer is configured).
+
+        Decision records are written to the state only when it is kept: without a checkpointer the
+        state ends with the run, and the guard itself already knows everything a record would tell it.
+        """
+        try:
+            config = get_config()
+        except RuntimeError:  # called outside a runnable context: write records, as nothing says otherwise
+            return self.default_thread_id, True
+        configurable = config.get("configurable")
+        kept = not isinstance(configurable, Mapping) or configurable.get(CONFIG_KEY_CHECKPOINTER) is not None
+        return thread_id_from_config(config, self.default_thread_id), kept
 
     def _record_of(self, request: ModelRequest[Any]) -> Any:
         state: Any = request.state
@@ -406,9 +411,9 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
                 logger.exception("%s: on_decision raised", self._name)
 
     def _extended(
-        self, response: ModelResponse[Any], record: dict[str, Any] | None
+        self, response: ModelResponse[Any], record: dict[str, Any] | None, kept: bool = True
     ) -> ExtendedModelResponse[Any] | ModelResponse[Any]:
-        if record is None:
+        if record is None or not kept:
             return response  # create_agent takes either
         return ExtendedModelResponse(
             model_response=response, command=Command(update={STATE_KEY: {self._name: record}})
