@@ -15,7 +15,8 @@ __all__ = ["SlowChecks"]
 class SlowChecks:
     """Replaces ``guard``'s detector: each check sleeps ``delay`` seconds, then runs the real one.
 
-    ``texts`` and ``threads`` record, in order, what was checked and on which thread.
+    ``texts`` and ``threads`` record, in order, what was checked and on which thread; ``started`` is set
+    when the first check begins.
     """
 
     def __init__(self, guard: PersonaGuard, delay: float) -> None:
@@ -23,9 +24,11 @@ class SlowChecks:
         self.delay = delay
         self.texts: list[str] = []
         self.threads: list[str] = []
+        self.started = threading.Event()
         guard._detector = self  # type: ignore[assignment]
 
     def check(self, text: str, **kwargs: Any) -> DriftReport:
+        self.started.set()
         time.sleep(self.delay)
         self.texts.append(text)
         self.threads.append(threading.current_thread().name)

@@ -31,46 +31,86 @@ def test_the_decision_equals_an_inline_observe() -> None:
     assert got[1].action in ("reinject", "restore")
 
 
-def test_prepare_waits_for_the_outstanding_check() -> None:
-    """A prepare() issued while the drifted reply is still being checked waits and carries the re-anchor."""
+WORKER = "soulkeeper-check-mati"
+
+
+def test_a_reader_arriving_before_the_check_started_runs_it_itself() -> None:
+    """prepare() right after the reply finds the check not started: it runs it there (no hand-off) and
+    carries the re-anchor; the worker then has nothing left to do."""
     with _guard() as guard:
+        guard._later.settle = 5.0
+        slow = SlowChecks(guard, delay=0.0)
+        future = guard.observe_later("t", DRIFTED)
+        assert not future.done()  # the reply went back before the check
+        prepared = guard.prepare("t", [{"role": "user", "content": "next?"}])
+        assert future.done()
+        assert "<persona-reminder>" in prepared[0].content
+        assert guard.pinned("t") is None  # a re-anchor is pending: the fast path declines
+        assert slow.threads == ["MainThread"]
+
+
+def test_a_reader_arriving_while_the_worker_checks_waits_for_it() -> None:
+    """A check the worker already started is waited for, not run twice."""
+    with _guard() as guard:
+        guard._later.settle = 0.0
         slow = SlowChecks(guard, delay=0.3)
         started = time.monotonic()
         future = guard.observe_later("t", DRIFTED)
-        assert not future.done()  # the reply went back before the check
+        assert slow.started.wait(10)
         prepared = guard.prepare("t", [{"role": "user", "content": "next?"}])
         assert time.monotonic() - started >= 0.25
         assert future.done()
         assert "<persona-reminder>" in prepared[0].content
-        assert guard.pinned("t") is None  # a re-anchor is pending: the fast path declines
-        assert set(slow.threads) == {"soulkeeper-check-mati"}
+        assert slow.threads == [WORKER]
 
 
-def test_checks_run_in_submission_order_and_threads_do_not_wait_for_each_other() -> None:
-    """Checks run one at a time in order; state() of one thread waits only for that thread's check."""
+def test_the_worker_lets_the_turn_finish_before_it_checks() -> None:
+    """Left alone, a check starts ``settle`` seconds after it was submitted, on the worker."""
     with _guard() as guard:
-        slow = SlowChecks(guard, delay=0.05)
+        guard._later.settle = 0.3
+        slow = SlowChecks(guard, delay=0.0)
+        started = time.monotonic()
+        future = guard.observe_later("t", CLEAN)
+        time.sleep(0.15)
+        assert not future.done()
+        future.result(timeout=10)
+        assert time.monotonic() - started >= 0.28
+        assert slow.threads == [WORKER]
+
+
+def test_checks_keep_their_order_per_thread_and_threads_do_not_wait_for_each_other() -> None:
+    """state("b") runs b's three checks, in order, and none of a's; wait_for_checks() has the worker run
+    a's at once, in order."""
+    with _guard() as guard:
+        guard._later.settle = 30.0
+        slow = SlowChecks(guard, delay=0.01)
         texts = [f"{CLEAN} Note {n}." for n in range(6)]
         futures = [guard.observe_later("a" if n % 2 else "b", text) for n, text in enumerate(texts)]
         state = guard.state("b")
         assert state is not None
-        assert state.turn >= 1
+        assert state.turn == 3
+        assert slow.texts == texts[0::2]
+        assert not any(f.done() for f in futures[1::2])
+        started = time.monotonic()
         assert guard.wait_for_checks(timeout=10)
+        assert time.monotonic() - started < 10
         assert all(f.done() for f in futures)
-        assert slow.texts == texts
+        assert slow.texts == [*texts[0::2], *texts[1::2]]
+        assert slow.threads == ["MainThread"] * 3 + [WORKER] * 3
         assert guard.state("a").turn == 3
-        assert guard.state("b").turn == 3
 
 
 def test_then_runs_before_waiters_resume() -> None:
-    """The callback has run on the worker by the time a waiting prepare() returns."""
+    """The callback has run by the time a waiting prepare() returns (on the worker, which had started)."""
     seen: list[tuple[Decision, str]] = []
     with _guard() as guard:
-        SlowChecks(guard, delay=0.1)
+        guard._later.settle = 0.0
+        slow = SlowChecks(guard, delay=0.1)
         guard.observe_later("t", CLEAN, then=lambda d: seen.append((d, threading.current_thread().name)))
+        assert slow.started.wait(10)
         guard.prepare("t", [])
         assert len(seen) == 1
-        assert seen[0][1] == "soulkeeper-check-mati"
+        assert seen[0][1] == WORKER
 
 
 def test_a_failing_check_is_logged_and_never_breaks_the_next_call(caplog: pytest.LogCaptureFixture) -> None:
@@ -104,6 +144,7 @@ def test_a_raising_callback_is_logged_and_the_decision_kept(caplog: pytest.LogCa
 def test_close_finishes_queued_checks_then_refuses_new_ones() -> None:
     """close() lets every queued check finish (their state is written) and later submissions fail."""
     guard = _guard()
+    guard._later.settle = 30.0  # close() does not wait for it
     SlowChecks(guard, delay=0.02)
     futures = [guard.observe_later("t", f"{CLEAN} {n}") for n in range(5)]
     store = guard.store
@@ -137,9 +178,11 @@ def test_a_callback_may_read_its_own_thread_without_deadlock() -> None:
 
 
 async def test_async_readers_await_the_check_without_blocking_the_loop() -> None:
-    """aprepare() awaits the outstanding check; the event loop keeps running meanwhile."""
+    """aprepare() has the worker start the check at once (never on the event loop) and awaits it; the loop
+    keeps running meanwhile."""
     with _guard() as guard:
-        SlowChecks(guard, delay=0.3)
+        guard._later.settle = 30.0
+        slow = SlowChecks(guard, delay=0.3)
         ticks = 0
 
         async def tick() -> None:
@@ -155,6 +198,7 @@ async def test_async_readers_await_the_check_without_blocking_the_loop() -> None
         assert "<persona-reminder>" in prepared[0].content
         assert ticks >= 10
         assert (await guard.astate("t")).pending_reanchor  # type: ignore[union-attr]
+        assert slow.threads == [WORKER]
         await guard.aclose()
 
 

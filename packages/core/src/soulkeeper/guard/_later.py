@@ -2,15 +2,21 @@
 
 The drift detectors cost a tenth of a millisecond or more per reply; with a policy that never retries
 their verdict only matters to the *next* model call of the thread (a re-anchor is placed there). So an
-adapter can hand the reply back at once and let one worker thread per guard run the check. Two rules keep
-this exact:
+adapter can hand the reply back at once and let one worker thread per guard run the check. Three rules
+keep this exact and cheap:
 
-* checks run one at a time, in the order they were submitted (a thread's checks never overtake each
-  other, and two threads' checks never race on a store);
+* a thread's checks run one at a time, in the order they were submitted (they never overtake each
+  other);
 * whatever reads a thread's state (``prepare``, ``pinned``, ``observe``, ``state``, ``forget``) first
-  waits for that thread's outstanding check. In a live conversation the check is done long before the
-  next model call (the user reads, the model thinks), so nobody waits; when a caller is faster, it waits
-  and gets exactly what an inline check would have given.
+  settles that thread's outstanding checks: a check that has not started yet is run right there, by the
+  reader (exactly what an inline check would have cost, and no hand-off between threads); one the worker
+  is running is waited for. Async readers never run a check on the event loop: they ask the worker to
+  start at once and await it;
+* the worker starts a check :data:`SETTLE` seconds after it was submitted, not at once. The framework is
+  still finishing the turn when the reply is handed over (state updates, a checkpoint written by a
+  helper thread); a worker that woke at once would take the interpreter lock whenever the turn waits for
+  anything and run the check inside the turn. In a conversation the next call comes seconds later, so
+  the check is done long before; a faster caller (a tool loop) runs it itself.
 
 A check that raises is logged and its future carries the exception; it never breaks a later call. The
 worker is a daemon thread, so an ``atexit`` handler finishes the queued checks before the interpreter
@@ -25,7 +31,9 @@ import atexit
 import os
 import queue
 import threading
+import time
 import weakref
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_futures
@@ -33,109 +41,165 @@ from typing import Any, TypeVar
 
 from soulkeeper.guard._events import logger
 
-__all__ = ["Later"]
+__all__ = ["SETTLE", "Later"]
 
 T = TypeVar("T")
+SETTLE = 0.02
+"""Seconds the worker lets pass after a submission before it starts the check (see the module docs)."""
 _STOP = None
 _LIVE: weakref.WeakSet[Later] = weakref.WeakSet()
+_QUEUED, _RUNNING, _DONE = 0, 1, 2
+
+
+class _Job:
+    __slots__ = ("due", "fn", "future", "hurry", "state", "thread_id")
+
+    def __init__(self, thread_id: str, fn: Callable[[], Any], due: float) -> None:
+        self.thread_id = thread_id
+        self.fn = fn
+        self.future: Future[Any] = Future()
+        self.due = due
+        self.hurry = False
+        self.state = _QUEUED
 
 
 class Later:
-    """One worker thread (started on first use) running a guard's deferred checks in order."""
+    """One worker thread (started on first use) running a guard's deferred checks."""
+
+    settle = SETTLE
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._jobs: queue.SimpleQueue[tuple[str, Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
-        self._pending: dict[str, Future[Any]] = {}
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._worker: int | None = None
         self._closed = False
+        self._reset()
 
     def _reset(self) -> None:
-        """After a fork: no worker, nothing queued or outstanding (those belong to the parent)."""
-        self._jobs = queue.SimpleQueue()
-        self._pending = {}
+        """Fresh machinery (also after a fork: the parent's worker and checks do not exist in the child)."""
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._pending: dict[str, deque[_Job]] = {}
         self._lock = threading.Lock()
-        self._thread = None
-        self._worker = None
+        self._hurried = threading.Condition(self._lock)
+        self._local = threading.local()
+        self._thread: threading.Thread | None = None
 
     def submit(self, thread_id: str, fn: Callable[[], T]) -> Future[T]:
-        """Run ``fn`` on the worker after every check submitted before it; remember it as the thread's
-        outstanding check until it is done."""
-        future: Future[T] = Future()
+        """Queue ``fn`` as the thread's newest check; it runs after the thread's earlier checks."""
+        job = _Job(thread_id, fn, time.monotonic() + self.settle)
         with self._lock:
             if self._closed:
                 raise RuntimeError(f"PersonaGuard({self.name!r}) is closed: no more checks")
             if self._thread is None:
                 self._thread = threading.Thread(
-                    target=self._run, name=f"soulkeeper-check-{self.name}", daemon=True
+                    target=self._work, name=f"soulkeeper-check-{self.name}", daemon=True
                 )
                 self._thread.start()
                 _LIVE.add(self)
-            self._pending[thread_id] = future
-        self._jobs.put((thread_id, future, fn))
-        return future
+            self._pending.setdefault(thread_id, deque()).append(job)
+        self._jobs.put(job)
+        return job.future
 
-    def _run(self) -> None:
-        self._worker = threading.get_ident()
-        while (job := self._jobs.get()) is not _STOP:
-            thread_id, future, fn = job
-            try:
-                result = fn()
-            except BaseException as exc:
-                logger.exception("deferred drift check of thread %s failed", thread_id)
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
+    # ------------------------------------------------------------------ running a check
+
+    def _claim(self, job: _Job) -> bool:
+        """Take a queued job for the calling thread (``False``: somebody else has it, or it is done)."""
+        with self._lock:
+            if job.state != _QUEUED:
+                return False
+            job.state = _RUNNING
+            return True
+
+    def _run(self, job: _Job) -> None:
+        self._local.inside = True  # a check (or its callback) reading its own thread must not wait for itself
+        try:
+            result = job.fn()
+        except BaseException as exc:
+            logger.exception("deferred drift check of thread %s failed", job.thread_id)
+            job.future.set_exception(exc)
+        else:
+            job.future.set_result(result)
+        finally:
+            self._local.inside = False
             with self._lock:
-                if self._pending.get(thread_id) is future:
-                    del self._pending[thread_id]
+                job.state = _DONE
+                jobs = self._pending.get(job.thread_id)
+                if jobs is not None and job in jobs:
+                    jobs.remove(job)
+                    if not jobs:
+                        del self._pending[job.thread_id]
 
-    def outstanding(self, thread_id: str) -> Future[Any] | None:
-        """The thread's check still to finish (``None`` when there is none, or on the worker itself)."""
-        future = self._pending.get(thread_id)  # a dict read is atomic; the common case takes no lock
-        if future is None or future.done() or threading.get_ident() == self._worker:
-            return None
-        return future
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not _STOP:
+            with self._hurried:
+                while job.state == _QUEUED and not job.hurry and not self._closed:
+                    left = job.due - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._hurried.wait(left)
+            if self._claim(job):
+                self._run(job)
+
+    # ------------------------------------------------------------------ readers
+
+    def _outstanding(self, thread_id: str) -> list[_Job]:
+        if getattr(self._local, "inside", False):
+            return []
+        jobs = self._pending.get(thread_id)  # a dict read is atomic; the common case takes no lock
+        if not jobs:
+            return []
+        with self._lock:
+            return list(jobs)
 
     def wait(self, thread_id: str) -> None:
-        """Block until the thread's outstanding check is done (its outcome is not raised here)."""
-        future = self.outstanding(thread_id)
-        if future is not None:
-            wait_futures([future])
+        """Settle the thread's outstanding checks, in order: run those not started, wait for the others
+        (their outcome is not raised here)."""
+        for job in self._outstanding(thread_id):
+            if self._claim(job):
+                self._run(job)
+            else:
+                wait_futures([job.future])
 
     async def await_thread(self, thread_id: str) -> None:
-        """:meth:`wait` without blocking the event loop."""
-        future = self.outstanding(thread_id)
-        if future is None:
+        """:meth:`wait` without blocking the event loop (the worker runs the checks, starting at once)."""
+        jobs = self._outstanding(thread_id)
+        if not jobs:
             return
-        wrapped = asyncio.wrap_future(future)
-        await asyncio.wait([wrapped])
-        if not wrapped.cancelled():
-            wrapped.exception()  # retrieved (and already logged), so asyncio does not report it again
+        self._hurry(jobs)
+        for job in jobs:
+            wrapped = asyncio.wrap_future(job.future)
+            await asyncio.wait([wrapped])
+            if not wrapped.cancelled():
+                wrapped.exception()  # retrieved (and already logged), so asyncio does not report it again
+
+    def _hurry(self, jobs: list[_Job]) -> None:
+        with self._hurried:
+            for job in jobs:
+                job.hurry = True
+            self._hurried.notify_all()
 
     def flush(self, timeout: float | None = None, *, thread_id: str | None = None) -> bool:
-        """Wait for every check submitted so far (of ``thread_id`` only, when given); ``False`` if
-        ``timeout`` seconds passed first."""
-        if threading.get_ident() == self._worker:
+        """Wait for every check submitted so far (of ``thread_id`` only, when given), asking the worker to
+        start them at once; ``False`` if ``timeout`` seconds passed first."""
+        if getattr(self._local, "inside", False):
             return True
         with self._lock:
             if thread_id is None:
-                futures = list(self._pending.values())
+                jobs = [job for queued in self._pending.values() for job in queued]
             else:
-                futures = [f for f in (self._pending.get(thread_id),) if f is not None]
-        _, not_done = wait_futures(futures, timeout=timeout)
+                jobs = list(self._pending.get(thread_id, ()))
+        self._hurry(jobs)
+        _, not_done = wait_futures([job.future for job in jobs], timeout=timeout)
         return not not_done
 
     def close(self) -> None:
-        """Finish the queued checks and stop the worker (no new checks are taken)."""
-        with self._lock:
+        """Finish the queued checks (at once, without the settle delay) and stop the worker; no new checks
+        are taken."""
+        with self._hurried:
             self._closed = True
             thread, self._thread = self._thread, None
+            self._hurried.notify_all()
         if thread is not None:
             self._jobs.put(_STOP)
-            if threading.get_ident() != self._worker:
+            if thread is not threading.current_thread():
                 thread.join()
 
 
