@@ -100,6 +100,30 @@ def test_checks_keep_their_order_per_thread_and_threads_do_not_wait_for_each_oth
         assert guard.state("a").turn == 3
 
 
+@pytest.mark.parametrize("settle", [0.0, 0.001, 0.02])
+def test_readers_and_the_worker_racing_for_checks_run_each_once_in_order(settle: float) -> None:
+    """Four OS threads, one conversation each, submit checks and read their state while the worker runs
+    whatever it reaches first: every check runs once, each conversation's turns come in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _guard() as guard:
+        guard._later.settle = settle
+
+        def converse(name: str) -> list[int]:
+            futures = []
+            for n in range(15):
+                futures.append(guard.observe_later(name, f"{CLEAN} Point {n}."))
+                if n % 3 == 0:
+                    guard.state(name)
+            guard.state(name)
+            return [f.result(timeout=30).turn for f in futures]
+
+        with ThreadPoolExecutor(4) as pool:
+            turns = list(pool.map(converse, ["a", "b", "c", "d"]))
+        assert turns == [list(range(1, 16))] * 4
+        assert all(guard.state(name).turn == 15 for name in "abcd")  # type: ignore[union-attr]
+
+
 def test_then_runs_before_waiters_resume() -> None:
     """The callback has run by the time a waiting prepare() returns (on the worker, which had started)."""
     seen: list[tuple[Decision, str]] = []
