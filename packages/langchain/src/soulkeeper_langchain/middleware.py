@@ -120,8 +120,9 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         so a retried drift never reaches the user (the checked reply is emitted whole).
     :param check: when each reply is checked. ``"background"``: the reply goes back at once and the
         guard's worker thread checks it (:meth:`soulkeeper.PersonaGuard.observe_later`); the thread's next
-        model call waits for that check, so its verdict is acted on exactly as an inline check's would
-        be, and the decision reaches the private state key with that next call. A thread's first call in a
+        model call settles that check first (running it itself if the worker has not started it), so its
+        verdict is acted on exactly as an inline check's would be, and with a checkpointer the decision
+        reaches the private state key with that next call. A thread's first call in a
         process checks the latest reply when the state shows it unchecked (a restart right after a reply). ``"inline"``: checked
         before the reply goes back, the decision stored in the same step. ``"auto"`` (default) is
         ``"background"`` unless ``stream="buffer"`` or the guard's policy allows retries (both need the

@@ -50,8 +50,8 @@ class PersonaLLM(Pinned, LLM):
         retries. Inline is the default here because a chat engine does milliseconds of its own work after
         the reply (memory writes, token counting): the worker then takes the GIL inside the turn anyway,
         and the background check saved no latency in ``bench/overhead_adapters.py``.
-    :param on_decision: called with every :class:`~soulkeeper.Decision` (on the guard's worker thread
-        when checking in the background).
+    :param on_decision: called with every :class:`~soulkeeper.Decision` (when checking in the background,
+        on the thread that ran the check: the worker, or the next call's thread when it got there first).
 
     Chat calls are pinned; completion calls (``complete``, e.g. the question rewriting of
     ``CondensePlusContextChatEngine``) pass through unchanged. ``metadata.is_chat_model`` is reported as

@@ -340,15 +340,17 @@ class PersonaGuard(Closeable):
         user_text: str | None = None,
         then: Callable[[Decision], object] | None = None,
     ) -> Future[Decision]:
-        """:meth:`observe` on the guard's worker thread, so the reply goes back without waiting for the check.
+        """:meth:`observe` after the reply went back: on the guard's worker thread, or by the next reader.
 
-        With a policy that never retries, a verdict only matters to the thread's next model call, and
-        every call that reads the thread (:meth:`prepare`, :meth:`pinned`, :meth:`observe`, :meth:`state`,
-        :meth:`forget`) first waits for its outstanding check: the result is exactly that of an inline
-        :meth:`observe`, only later. Checks run one at a time in submission order.
+        With a policy that never retries, a verdict only matters to the thread's next model call. The
+        worker starts the check 20 ms after submission, once the framework has finished the turn, and
+        every call that reads the thread (:meth:`prepare`, :meth:`pinned`, :meth:`observe`,
+        :meth:`state`, :meth:`forget`) first settles its outstanding checks: it runs one the worker has
+        not started (async readers have the worker start it at once) and waits for one it has. The result is exactly that of an inline :meth:`observe`, only later. A
+        thread's checks run one at a time, in submission order.
 
-        :param then: called with the decision on the worker thread, before anything waiting on the check
-            resumes (an exception it raises is logged).
+        :param then: called with the decision on the thread that ran the check, before anything waiting
+            on the check resumes (an exception it raises is logged).
         :returns: a future of the :class:`Decision` (a check that raised is logged; the future holds the
             exception).
         :raises ValueError: the policy allows retries (a ``retry`` verdict must be acted on now).
