@@ -244,7 +244,7 @@ def llamaindex_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callabl
             ]
         return out
 
-    def variant(guard: PersonaGuard | None, check: Any = "inline") -> Callable[[], None]:
+    def variant(guard: PersonaGuard | None, check: Any = "auto") -> Callable[[], None]:
         engine = SimpleChatEngine.from_defaults(llm=ReplyLLM(max_tokens=1), system_prompt=APP_SYSTEM)
         if guard is not None:
             engine = guard_chat_engine(engine, guard, thread_id=f"li-{uuid.uuid4().hex[:8]}", check=check)
@@ -266,7 +266,7 @@ def llamaindex_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callabl
     for name, url in stores.items():
         out[name] = variant(guard_for(soul, url))
     if "memory" in stores:
-        out["memory, check background"] = variant(guard_for(soul, stores["memory"]), check="background")
+        out["memory, check inline"] = variant(guard_for(soul, stores["memory"]), check="inline")
     return out
 
 

@@ -25,12 +25,12 @@ def _guard(**policy: Any) -> PersonaGuard:
 # (see test_llamaindex_agents.py).
 @pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince20")
 @pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince211")
-def test_inline_by_default_and_auto_is_background_unless_the_verdict_is_needed_first() -> None:
-    """The default is inline; auto picks background for streamed replies and inline for buffered ones or
-    a retry policy; agents check inline (their step retry needs the verdict)."""
+def test_auto_by_default_is_background_unless_the_verdict_is_needed_first() -> None:
+    """The default auto picks background for streamed replies and inline for buffered ones or a retry
+    policy; agents check inline (their step retry needs the verdict)."""
     llm = ScriptedLLM()
-    assert PersonaLLM(llm, _guard()).check == "inline"
-    assert PersonaLLM(llm, _guard(), check="auto").check == "background"
+    assert PersonaLLM(llm, _guard()).check == "background"
+    assert PersonaLLM(llm, _guard(), check="inline").check == "inline"
     assert PersonaLLM(llm, _guard(), check="auto", stream_mode="buffered").check == "inline"
     assert PersonaLLM(llm, _guard(allow_retry=True), check="auto").check == "inline"
     assert PersonaFunctionAgent(_guard(), thread_id="a", llm=llm).check == "inline"

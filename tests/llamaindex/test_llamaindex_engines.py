@@ -55,6 +55,7 @@ def test_sixty_turns_persona_first_and_never_archived(tmp_path: Path) -> None:
     )
     for turn in range(60):
         engine.chat(f"Question {turn}: how is the deployment going?")
+    assert guard.wait_for_checks(timeout=30)  # the last reply is checked in the background
     assert len(llm.calls) == 60
     assert len(decisions) == 60
     assert_pinned(llm.calls, guard)

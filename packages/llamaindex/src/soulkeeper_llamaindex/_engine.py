@@ -24,7 +24,7 @@ def guard_chat_engine(
     *,
     thread_id: str | None = None,
     stream_mode: StreamMode = "stream",
-    check: CheckMode = "inline",
+    check: CheckMode = "auto",
     on_decision: Callable[[Decision], Any] | None = None,
     **guard_options: Any,
 ) -> _Engine:

@@ -43,13 +43,11 @@ class PersonaLLM(Pinned, LLM):
     :param stream_mode: ``"stream"`` (default: tokens go to the caller as they come, the full reply is
         observed at the end and a drift re-anchors the next call) or ``"buffered"`` (the reply is
         collected and checked before the first token is yielded, and retried when the policy allows).
-    :param check: ``"inline"`` (default): checked before the reply is returned. ``"background"``: the
-        reply goes back at once and the guard's worker checks it (the thread's next call waits for the
-        check, so its verdict is acted on exactly as an inline check's; :attr:`last_decision` waits for it
-        too). ``"auto"`` is ``"background"`` unless ``stream_mode="buffered"`` or the guard's policy allows
-        retries. Inline is the default here because a chat engine does milliseconds of its own work after
-        the reply (memory writes, token counting): the worker then takes the GIL inside the turn anyway,
-        and the background check saved no latency in ``bench/overhead_adapters.py``.
+    :param check: ``"background"``: the reply goes back at once and the guard's worker checks it once the
+        engine has finished its turn (the thread's next call settles the check first, so its verdict is
+        acted on exactly as an inline check's; :attr:`last_decision` waits for it too). ``"inline"``:
+        checked before the reply is returned. ``"auto"`` (default) is ``"background"`` unless
+        ``stream_mode="buffered"`` or the guard's policy allows retries.
     :param on_decision: called with every :class:`~soulkeeper.Decision` (when checking in the background,
         on the thread that ran the check: the worker, or the next call's thread when it got there first).
 
@@ -68,7 +66,7 @@ class PersonaLLM(Pinned, LLM):
         *,
         thread_id: str = "default",
         stream_mode: StreamMode = "stream",
-        check: CheckMode = "inline",
+        check: CheckMode = "auto",
         on_decision: Callable[[Decision], Any] | None = None,
         **guard_options: Any,
     ) -> None:
