@@ -135,8 +135,26 @@ class Later:
                     if left <= 0:
                         break
                     self._hurried.wait(left)
+            self._settle(self._through(job))
+
+    def _through(self, job: _Job) -> list[_Job]:
+        """The conversation's outstanding checks up to ``job``, in order (none when ``job`` is done)."""
+        with self._lock:
+            earlier: list[_Job] = []
+            for queued in self._pending.get(job.thread_id, ()):
+                earlier.append(queued)
+                if queued is job:
+                    return earlier
+            return []
+
+    def _settle(self, jobs: list[_Job]) -> None:
+        """Run (or wait for) ``jobs`` in order: one somebody else is running is waited for, so a
+        conversation's checks never overtake each other, whichever thread runs them."""
+        for job in jobs:
             if self._claim(job):
                 self._run(job)
+            else:
+                wait_futures([job.future])
 
     # ------------------------------------------------------------------ readers
 
@@ -152,11 +170,7 @@ class Later:
     def wait(self, thread_id: str) -> None:
         """Settle the thread's outstanding checks, in order: run those not started, wait for the others
         (their outcome is not raised here)."""
-        for job in self._outstanding(thread_id):
-            if self._claim(job):
-                self._run(job)
-            else:
-                wait_futures([job.future])
+        self._settle(self._outstanding(thread_id))
 
     async def await_thread(self, thread_id: str) -> None:
         """:meth:`wait` without blocking the event loop (the worker runs the checks, starting at once)."""
