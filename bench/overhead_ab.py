@@ -32,14 +32,13 @@ def child(rounds: int) -> None:
     sys.path.insert(0, str(HERE))
     import soulkeeper
     from langchain.agents import create_agent
-    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+    from langchain_core.messages import HumanMessage
     from overhead_adapters import (  # type: ignore[import-not-found]  # a sibling script
         APP_SYSTEM,
         LIMIT,
-        START,
         fixed_model,
+        langchain_start,
         question,
-        reply,
     )
     from soulkeeper.guard import PersonaGuard
     from soulkeeper.spec import load_soul
@@ -49,12 +48,7 @@ def child(rounds: int) -> None:
     guards: list[Any] = []
 
     FixedModel = fixed_model()  # a class
-
-    def start() -> list[BaseMessage]:
-        out: list[BaseMessage] = []
-        for i in range(START // 2):
-            out += [HumanMessage(content=question(i)), AIMessage(content=reply(i))]
-        return out
+    start = langchain_start
 
     def variant(guarded: bool) -> Any:
         middleware = []

@@ -122,21 +122,26 @@ def fixed_model() -> type[Any]:
     return FixedModel
 
 
+def langchain_start() -> list[Any]:
+    """The LangChain conversation every benchmark turn starts from (``START`` messages, question first)."""
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    out: list[Any] = []
+    for i in range(START // 2):
+        out += [HumanMessage(content=question(i)), AIMessage(content=reply(i))]
+    return out
+
+
 def langchain_variants(soul: Soul, stores: dict[str, str]) -> dict[str, Callable[[], None]]:
     from langchain.agents import create_agent
     from langchain.agents.middleware import AgentMiddleware, ExtendedModelResponse
-    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+    from langchain_core.messages import HumanMessage, SystemMessage
     from langgraph.types import Command
     from soulkeeper_langchain import PersonaMiddleware
     from soulkeeper_langchain.middleware import STATE_KEY, PersonaState, override
 
     FixedModel = fixed_model()  # a class
-
-    def start() -> list[BaseMessage]:
-        out: list[BaseMessage] = []
-        for i in range(START // 2):
-            out += [HumanMessage(content=question(i)), AIMessage(content=reply(i))]
-        return out
+    start = langchain_start
 
     def variant(
         guard: PersonaGuard | None, extra: list[Any] | None = None, **options: Any

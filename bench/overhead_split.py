@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from _shared import ROOT
-from overhead_adapters import APP_SYSTEM, LIMIT, START, fixed_model, question, reply
+from overhead_adapters import APP_SYSTEM, LIMIT, fixed_model, langchain_start, question
 from soulkeeper.guard import PersonaGuard
 from soulkeeper.spec import load_soul
 
@@ -43,7 +43,7 @@ def main() -> int:
 
     from langchain.agents import create_agent
     from langchain.agents.middleware import AgentMiddleware
-    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+    from langchain_core.messages import HumanMessage
     from langgraph.checkpoint.memory import InMemorySaver
     from soulkeeper_langchain import PersonaMiddleware
 
@@ -74,11 +74,7 @@ def main() -> int:
             model_call.append(inner)
             return result
 
-    def start() -> list[BaseMessage]:
-        out: list[BaseMessage] = []
-        for i in range(START // 2):
-            out += [HumanMessage(content=question(i)), AIMessage(content=reply(i))]
-        return out
+    start = langchain_start
 
     def variant(middleware: list[Any]) -> Callable[[], None]:
         saver = InMemorySaver() if args.checkpointer else None

@@ -226,7 +226,8 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             )
             response = self._call(handler, request, system, messages)
             self._check_later(thread_id, request, response)
-            return self._extended(response, self._take(thread_id), kept)
+            record = self._take(thread_id)  # taken either way, so records do not pile up
+            return self._extended(response, record if kept else None)
         attempt = 0
         while True:
             system, messages = self._bridge.prepare(
@@ -258,23 +259,16 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
             system, messages = await self._bridge.aprepare(
                 thread_id, request.messages, request.system_message, record
             )
-            expected, token = self._expect(system)
-            try:
-                response = await handler(self._request(request, system, messages, expected))
-            finally:
-                self._settle(expected, token)
+            response = await self._acall(handler, request, system, messages)
             self._check_later(thread_id, request, response)
-            return self._extended(response, self._take(thread_id), kept)
+            record = self._take(thread_id)  # taken either way, so records do not pile up
+            return self._extended(response, record if kept else None)
         attempt = 0
         while True:
             system, messages = await self._bridge.aprepare(
                 thread_id, request.messages, request.system_message, record
             )
-            expected, token = self._expect(system)
-            try:
-                response = await handler(self._request(request, system, messages, expected))
-            finally:
-                self._settle(expected, token)
+            response = await self._acall(handler, request, system, messages)
             text = reply_text(reply_of(response))
             if not text.strip():  # a bare tool call says nothing about the persona
                 return ExtendedModelResponse(model_response=response)
@@ -318,6 +312,19 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
         expected, token = self._expect(system)
         try:
             return handler(self._request(request, system, messages, expected))
+        finally:
+            self._settle(expected, token)
+
+    async def _acall(
+        self,
+        handler: Callable[[ModelRequest[Any]], Awaitable[ModelResponse[Any]]],
+        request: ModelRequest[Any],
+        system: Any,
+        messages: list[BaseMessage],
+    ) -> ModelResponse[Any]:
+        expected, token = self._expect(system)
+        try:
+            return await handler(self._request(request, system, messages, expected))
         finally:
             self._settle(expected, token)
 
@@ -412,9 +419,9 @@ class PersonaMiddleware(AgentMiddleware[PersonaState, Any]):
                 logger.exception("%s: on_decision raised", self._name)
 
     def _extended(
-        self, response: ModelResponse[Any], record: dict[str, Any] | None, kept: bool = True
+        self, response: ModelResponse[Any], record: dict[str, Any] | None
     ) -> ExtendedModelResponse[Any] | ModelResponse[Any]:
-        if record is None or not kept:
+        if record is None:
             return response  # create_agent takes either
         return ExtendedModelResponse(
             model_response=response, command=Command(update={STATE_KEY: {self._name: record}})
