@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from _tokens_support import REAL, real_tokenizer
 from conftest import EXAMPLES, require_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,33 +15,13 @@ from soulkeeper.tokens import (
     CLASSES,
     ESTIMATE_FAMILIES,
     EstimateTokenizer,
-    Tokenizer,
     get_tokenizer,
     script_counts,
 )
 from soulkeeper.tokens._scripts import class_of
 
-# family -> (folder or tiktoken encoding) of the real tokenizer in ../shared/data/tokenizers
-REAL = {
-    "cl100k": "tiktoken:cl100k_base",
-    "o200k": "tiktoken:o200k_base",
-    "qwen2": "hf/qwen2_5",
-    "llama3": "hf/llama3_1",
-    "gemma3": "hf/gemma3",
-    "mistral_v3": "hf/mistral_v3",
-    "deepseek_v3": "hf/deepseek_v3",
-}
 # held-out document-level MAPE allowed per language (measured: at most 2.6 % on ko/ja/en, 9.1 % on zh)
 TOLERANCE = {"ko": 3.5, "ja": 3.5, "en": 3.5, "zh": 10.0}
-
-
-def _real(family: str) -> Tokenizer:
-    spec = REAL[family]
-    if spec.startswith("tiktoken:"):
-        require_data("tokenizers", "tiktoken-cache")
-        return get_tokenizer(spec)
-    pytest.importorskip("tokenizers")
-    return get_tokenizer(f"hf:{require_data('tokenizers', *spec.split('/'))}")
 
 
 @cache
@@ -112,7 +93,7 @@ def test_script_counts_ascii_fast_path_agrees() -> None:
 @pytest.mark.parametrize("lang", ["ko", "ja", "zh", "en"])
 def test_calibrated_estimate_on_held_out_documents(family: str, lang: str) -> None:
     """Each family's estimate stays within tolerance of its real tokenizer on documents not used to fit."""
-    real = _real(family)
+    real = real_tokenizer(family)
     estimate = get_tokenizer(f"estimate:{family}")
     errors = [abs(estimate.count(doc) - real.count(doc)) / real.count(doc) * 100 for doc in _held_out(lang)]
     assert statistics.fmean(errors) <= TOLERANCE[lang]
@@ -122,7 +103,7 @@ def test_calibrated_estimate_on_held_out_documents(family: str, lang: str) -> No
 def test_conservative_estimate_never_undercounts(family: str) -> None:
     """The default estimate is at least 98 % of every real tokenizer's count on every real document and
     on every file of the example personas (markdown, YAML rules, soul.json)."""
-    real = _real(family)
+    real = real_tokenizer(family)
     generic = get_tokenizer("estimate")
     docs = [
         doc for lang in ("ko", "ja", "zh", "en") for doc in _documents(require_data("text", f"{lang}.txt"))
@@ -179,5 +160,5 @@ def test_estimate_invariants(spec: str, a: str, b: str) -> None:
 @given(text=st.text())
 def test_real_tokenizer_invariants(text: str) -> None:
     """A real tokenizer's count is non-negative and deterministic on arbitrary text."""
-    tok = _real("o200k")
+    tok = real_tokenizer("o200k")
     assert tok.count(text) == tok.count(text) >= 0

@@ -7,30 +7,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from _tokens_support import REAL, real_tokenizer
 from conftest import require_data
-from soulkeeper.tokens import CLASSES, Tokenizer, get_tokenizer, script_counts
+from soulkeeper.tokens import CLASSES, get_tokenizer, script_counts
 
-# family -> (folder or tiktoken encoding) of the real tokenizer in ../shared/data/tokenizers
-REAL = {
-    "cl100k": "tiktoken:cl100k_base",
-    "o200k": "tiktoken:o200k_base",
-    "qwen2": "hf/qwen2_5",
-    "llama3": "hf/llama3_1",
-    "gemma3": "hf/gemma3",
-    "mistral_v3": "hf/mistral_v3",
-    "deepseek_v3": "hf/deepseek_v3",
-}
 EXTRA = ("de", "es", "fr", "it", "nl", "pt", "hi", "vi")
 LANGS = ("ko", "ja", "zh", "en", *EXTRA, "ko_reg", "ko_style", "ja_pol")
-
-
-def _real(family: str) -> Tokenizer:
-    spec = REAL[family]
-    if spec.startswith("tiktoken:"):
-        require_data("tokenizers", "tiktoken-cache")
-        return get_tokenizer(spec)
-    pytest.importorskip("tokenizers")
-    return get_tokenizer(f"hf:{require_data('tokenizers', *spec.split('/'))}")
 
 
 def _lines(path: Path) -> list[str]:
@@ -74,7 +56,7 @@ def _held_out(lang: str) -> tuple[str, ...]:
 def test_conservative_estimate_covers_every_language(family: str, lang: str) -> None:
     """On every held-out document of every language in the shared data, the default estimate is at least
     98 % of the real tokenizer's count."""
-    real = _real(family)
+    real = real_tokenizer(family)
     generic = get_tokenizer("estimate")
     docs = _held_out(lang)
     assert docs
@@ -86,7 +68,7 @@ def test_conservative_estimate_covers_every_language(family: str, lang: str) -> 
 def test_conservative_english_overcount_is_bounded(family: str) -> None:
     """The price on English stays bounded: at most 50 % over on average on held-out English documents
     (the English function words earn back most of what the other Latin-script languages cost)."""
-    real = _real(family)
+    real = real_tokenizer(family)
     generic = get_tokenizer("estimate")
     ratios = [generic.count(doc) / real.count(doc) for doc in _held_out("en")]
     assert statistics.fmean(ratios) <= 1.50
